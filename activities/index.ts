@@ -1,0 +1,27 @@
+// Every side effect of the controller. The workflow sees only these signatures (`import type`);
+// the worker builds the real implementations from SDK clients, tests hand in fakes.
+import type { AlertMessage, EdgeFlagKey, FlagsRow, QueueMetrics, SupportStatus } from '../workflows/types';
+
+export interface QueueMetricsSample {
+  at: string;
+  waiting: number;
+  agentsAvailable: number;
+  perQueue: QueueMetrics[];
+}
+
+export interface SurgeActivities {
+  /** Sums message-media metrics over the queues; throws (never returns zeros) when the platform can't say. */
+  fetchQueueMetrics(input: { queueIds: string[] }): Promise<QueueMetricsSample>;
+  /** Publishes `version` of a flow and follows the asynchronous operation; a no-op when it is already live. */
+  publishFlowVersion(input: { flowId: string; version: string }): Promise<{ alreadyPublished: boolean }>;
+  /** Creates or replaces the event's flags row in the Architect data table. */
+  writeFlagsRow(input: { datatableId: string; row: FlagsRow }): Promise<void>;
+  /** Points a Web Messaging deployment at another configuration version. */
+  setMessengerDeploymentVersion(input: { deploymentId: string; configurationVersion: string }): Promise<{ alreadySet: boolean }>;
+  /** Writes a KV flag the edge Worker reads and reads it back to confirm. */
+  setEdgeFlag(input: { key: EdgeFlagKey; value: boolean }): Promise<void>;
+  /** Publishes the status JSON shown on the static fallback page. */
+  publishSupportStatus(input: { status: SupportStatus }): Promise<void>;
+  /** Emails operators. Failing here must never hold up a tier action (the workflow sends alerts apart). */
+  sendAlert(input: AlertMessage): Promise<{ messageId: string }>;
+}

@@ -1,0 +1,238 @@
+// The contracts shared by the workflow, the pure policy, the activities and the clients.
+// Deterministic and dependency-free: this module is bundled into the workflow sandbox.
+
+export type TierNumber = 1 | 2 | 3 | 4;
+export const TIERS: readonly TierNumber[] = [1, 2, 3, 4];
+
+/** `auto`: the tier's rules decide. `on` / `off`: forced by an operator; rules are ignored. */
+export type TierMode = 'auto' | 'on' | 'off';
+export const TIER_MODES: readonly TierMode[] = ['auto', 'on', 'off'];
+
+export type EventPhase = 'scheduled' | 'active' | 'ended';
+
+// ---------------------------------------------------------------------------------------------
+// Event configuration (the workflow input; never holds a secret)
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * A condition on one queue sample. Every bound given must hold (AND); at least one is required.
+ * Bounds are strict: `waitingAbove: 50` is met by 51, not by 50.
+ */
+export interface MetricCondition {
+  waitingAbove?: number;
+  waitingBelow?: number;
+  agentsAvailableBelow?: number;
+  agentsAvailableAbove?: number;
+}
+
+/**
+ * How long a condition must hold before the rule fires. Exactly one of:
+ * - `sustainSeconds`: every sample in a window this long meets the condition, and samples cover the window;
+ * - `consecutivePolls`: this many successive good samples meet the condition.
+ */
+export interface MetricRule extends MetricCondition {
+  sustainSeconds?: number;
+  consecutivePolls?: number;
+}
+
+/** Tiers 1-3 act on queue metrics. */
+export interface MetricTierConfig {
+  /** `auto` lets the rules move the tier; `manual` only recommends (tier 3's default). */
+  trigger: 'auto' | 'manual';
+  activate: MetricRule;
+  restore: MetricRule;
+}
+
+/** Tier 4 acts on the health of the platform itself (failed metric polls or messenger probes). */
+export interface HealthTierConfig {
+  trigger: 'auto' | 'manual';
+  activateAfterFailedProbes: number;
+  restoreAfterHealthyProbes: number;
+}
+
+/** How a tier reaches the customer. Several actuators may serve one tier. */
+export type ActuatorConfig =
+  /** Publish `surgeVersion` of an Architect flow on activate, `normalVersion` on restore. */
+  | { kind: 'flowVersion'; flowId: string; surgeVersion: string; normalVersion: string }
+  /** The tier's boolean column in the event's data-table flags row (read by bot and inbound flows). */
+  | { kind: 'dataTableFlag' }
+  /** A Cloudflare KV key the edge Worker reads ("true"/"false"). */
+  | { kind: 'edgeFlag'; key: 'chat_surge_active' | 'chat_fallback_active' }
+  /** Repoint a Web Messaging deployment to another configuration version (reaches mobile SDK users). */
+  | { kind: 'messengerDeployment'; deploymentId: string; surgeConfigurationVersion: string; normalConfigurationVersion: string };
+
+export interface EventConfig {
+  /** Lowercase letters, digits and dashes; the workflow ID is `surge-event-<eventId>`. */
+  eventId: string;
+  name: string;
+  /** ISO 8601 instants. */
+  startAt: string;
+  endAt: string;
+  /** Genesys queue IDs whose message-media metrics are summed. */
+  queueIds: string[];
+  pollIntervalSeconds: number;
+  /** A sample older than this when it is evaluated counts as failed. */
+  staleAfterSeconds: number;
+  dryRun: boolean;
+  tiers: {
+    1: MetricTierConfig;
+    2: MetricTierConfig;
+    3: MetricTierConfig;
+    4: HealthTierConfig;
+  };
+  actuators: {
+    1: ActuatorConfig[];
+    2: ActuatorConfig[];
+    3: ActuatorConfig[];
+    4: ActuatorConfig[];
+  };
+  /** The Architect data table that holds the flags row; required when any tier uses `dataTableFlag`. */
+  dataTable?: { datatableId: string; rowKey: string };
+  alerts: { recipients: string[]; dashboardUrl?: string; temporalUiUrl?: string };
+  /** Initial per-tier operator modes (default all `auto`). */
+  modes?: Partial<Record<TierNumber, TierMode>>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Samples
+// ---------------------------------------------------------------------------------------------
+
+export interface QueueMetrics {
+  queueId: string;
+  waiting: number;
+  agentsAvailable: number;
+  agentsOnQueue: number;
+  interacting: number;
+}
+
+/** One poll of the platform. `ok: false` means the poll failed (no numbers to trust). */
+export type Sample =
+  | {
+      ok: true;
+      /** ISO instant the metrics were observed. */
+      at: string;
+      waiting: number;
+      agentsAvailable: number;
+      perQueue: QueueMetrics[];
+      /** Messenger bootstrap probe, where configured; a failure counts toward tier 4. */
+      messengerHealthy?: boolean;
+    }
+  | { ok: false; at: string; error: string };
+
+// ---------------------------------------------------------------------------------------------
+// Policy state (carried across continue-as-new; keep it small)
+// ---------------------------------------------------------------------------------------------
+
+/** An unbroken run of good samples meeting one rule's condition. */
+export interface Streak {
+  /** Time of the first sample in the run. */
+  since: string;
+  /** Time of the latest sample in the run. */
+  lastAt: string;
+  count: number;
+}
+
+export interface TierState {
+  tier: TierNumber;
+  /** The desired state decided by the policy or an operator. */
+  active: boolean;
+  mode: TierMode;
+  /** When `active` last changed (or the event started). */
+  since: string;
+  reason: string;
+  activateStreak: Streak | null;
+  restoreStreak: Streak | null;
+  /** A manual tier whose rule is met waits for an operator; set once until it clears. */
+  recommendation: Recommendation | null;
+}
+
+export interface Recommendation {
+  tier: TierNumber;
+  action: 'activate' | 'restore';
+  since: string;
+  reason: string;
+}
+
+export interface HealthState {
+  consecutiveFailures: number;
+  consecutiveHealthy: number;
+  lastError: string | null;
+}
+
+export type TransitionCause = 'rule' | 'operator' | 'event-end';
+
+export interface Transition {
+  at: string;
+  tier: TierNumber;
+  from: boolean;
+  to: boolean;
+  cause: TransitionCause;
+  reason: string;
+  by: string;
+  waiting: number | null;
+  agentsAvailable: number | null;
+}
+
+/** Alert conditions raised once and cleared once, so a persisting problem sends one email, not a storm. */
+export type AlertCondition = 'metrics-unavailable' | `actuator-failed-tier-${TierNumber}` | `recommendation-tier-${TierNumber}`;
+
+export interface PolicyState {
+  tiers: Record<TierNumber, TierState>;
+  health: HealthState;
+  automationPaused: boolean;
+  pausedReason: string | null;
+  lastSample: Sample | null;
+  transitions: Transition[];
+  openAlerts: AlertCondition[];
+}
+
+export const MAX_TRANSITIONS_KEPT = 100;
+
+// ---------------------------------------------------------------------------------------------
+// Policy output
+// ---------------------------------------------------------------------------------------------
+
+export type PolicyAction =
+  | { type: 'transition'; transition: Transition }
+  | { type: 'recommend'; recommendation: Recommendation }
+  | { type: 'alert'; condition: AlertCondition; raised: boolean; message: string };
+
+// ---------------------------------------------------------------------------------------------
+// Alerts (the payload the notify activity renders)
+// ---------------------------------------------------------------------------------------------
+
+export interface AlertMessage {
+  eventId: string;
+  eventName: string;
+  kind: 'transition' | 'recommendation' | 'actuator-failure' | 'metrics' | 'event';
+  subject: string;
+  body: string;
+  recipients: string[];
+  dashboardUrl?: string;
+  temporalUiUrl?: string;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Actuator payloads
+// ---------------------------------------------------------------------------------------------
+
+/** The event's row in the Architect data table that bot and inbound-message flows read. */
+export interface FlagsRow {
+  key: string;
+  tier1Active: boolean;
+  tier2Active: boolean;
+  tier3Active: boolean;
+  tier4Active: boolean;
+  waiting: number;
+  agentsAvailable: number;
+  updatedAt: string;
+}
+
+export type EdgeFlagKey = 'chat_surge_active' | 'chat_fallback_active';
+
+/** Shown on the static fallback page (KV key `support_status`); rendered as text, never as HTML. */
+export interface SupportStatus {
+  level: 'ok' | 'degraded' | 'outage';
+  message: string;
+  updatedAt: string;
+}
