@@ -86,6 +86,8 @@ export interface EventConfig {
     3: ActuatorConfig[];
     4: ActuatorConfig[];
   };
+  /** A URL serving the Messenger bootstrap (through the edge) probed each poll; failures count toward tier 4. */
+  messengerProbeUrl?: string;
   /** The Architect data table that holds the flags row; required when any tier uses `dataTableFlag`. */
   dataTable?: { datatableId: string; rowKey: string };
   alerts: { recipients: string[]; dashboardUrl?: string; temporalUiUrl?: string };

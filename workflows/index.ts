@@ -1,0 +1,3 @@
+// The workflow bundle's entry point: every workflow the worker runs.
+export { surgeEvent } from './surge-event';
+export { flowPublish } from './flow-publish';

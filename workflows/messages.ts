@@ -1,0 +1,105 @@
+// Every message the surgeEvent workflow understands, shared by the workflow, the CLI and the dashboard.
+// Each override exists as an Update (validated, answers with the new status) and as a Signal of the
+// same name (fire-and-forget, for tools that can only signal).
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import { TIER_MODES, type EventPhase, type Recommendation, type Sample, type TierMode, type TierNumber, type Transition } from './types';
+
+export interface SetTierModeRequest {
+  tier: TierNumber;
+  mode: TierMode;
+  reason: string;
+  by: string;
+}
+export interface PauseAutomationRequest {
+  reason: string;
+  by: string;
+}
+export interface ResumeAutomationRequest {
+  by: string;
+}
+export interface EndEventRequest {
+  reason: string;
+  by: string;
+}
+
+export interface TierStatus {
+  tier: TierNumber;
+  name: string;
+  active: boolean;
+  mode: TierMode;
+  since: string;
+  reason: string;
+  /** What the actuators last confirmed: `true`/`false`, or `null` while a change is pending or failing. */
+  applied: boolean | null;
+  recommendation: Recommendation | null;
+}
+
+export interface ActuationRecord {
+  at: string;
+  tier: TierNumber;
+  actuator: string;
+  desired: boolean;
+  outcome: 'applied' | 'already-applied' | 'dry-run' | 'failed' | 'busy';
+  detail?: string;
+}
+
+export interface SurgeStatus {
+  eventId: string;
+  name: string;
+  phase: EventPhase;
+  startAt: string;
+  endAt: string;
+  dryRun: boolean;
+  automationPaused: boolean;
+  pausedReason: string | null;
+  tiers: TierStatus[];
+  lastSample: (Sample & { ok: true }) | { ok: false; at: string; error: string } | null;
+  health: { consecutiveFailures: number; consecutiveHealthy: number; lastError: string | null };
+  transitions: Transition[];
+  actuations: ActuationRecord[];
+  openAlerts: string[];
+  /** Recent good samples for charts (bounded). */
+  series: { at: string; waiting: number; agentsAvailable: number }[];
+  endedReason: string | null;
+}
+
+export const setTierModeUpdate = defineUpdate<SurgeStatus, [SetTierModeRequest]>('setTierMode');
+export const pauseAutomationUpdate = defineUpdate<SurgeStatus, [PauseAutomationRequest]>('pauseAutomation');
+export const resumeAutomationUpdate = defineUpdate<SurgeStatus, [ResumeAutomationRequest]>('resumeAutomation');
+export const endEventUpdate = defineUpdate<SurgeStatus, [EndEventRequest]>('endEvent');
+
+export const setTierModeSignal = defineSignal<[SetTierModeRequest]>('setTierMode');
+export const pauseAutomationSignal = defineSignal<[PauseAutomationRequest]>('pauseAutomation');
+export const resumeAutomationSignal = defineSignal<[ResumeAutomationRequest]>('resumeAutomation');
+export const endEventSignal = defineSignal<[EndEventRequest]>('endEvent');
+
+export const statusQuery = defineQuery<SurgeStatus>('status');
+
+// Validation shared by the workflow's synchronous Update validators and the clients, so a request the
+// workflow would refuse is refused with the same words before it is even sent.
+
+function who(by: unknown, path = 'by'): string | null {
+  return typeof by === 'string' && by.trim() !== '' ? null : `${path}: say who is acting (a non-empty name)`;
+}
+function why(reason: unknown): string | null {
+  return typeof reason === 'string' && reason.trim() !== '' ? null : 'reason: a non-empty reason is required (it goes in the audit log)';
+}
+
+export function checkSetTierMode(req: SetTierModeRequest | undefined): string | null {
+  if (!req || typeof req !== 'object') return 'request: expected {tier, mode, reason, by}';
+  if (![1, 2, 3, 4].includes(req.tier)) return `tier: must be 1, 2, 3 or 4, got ${JSON.stringify(req.tier)}`;
+  if (!TIER_MODES.includes(req.mode)) return `mode: must be auto, on or off, got ${JSON.stringify(req.mode)}`;
+  return why(req.reason) ?? who(req.by);
+}
+export function checkPauseAutomation(req: PauseAutomationRequest | undefined): string | null {
+  if (!req || typeof req !== 'object') return 'request: expected {reason, by}';
+  return why(req.reason) ?? who(req.by);
+}
+export function checkResumeAutomation(req: ResumeAutomationRequest | undefined): string | null {
+  if (!req || typeof req !== 'object') return 'request: expected {by}';
+  return who(req.by);
+}
+export function checkEndEvent(req: EndEventRequest | undefined): string | null {
+  if (!req || typeof req !== 'object') return 'request: expected {reason, by}';
+  return why(req.reason) ?? who(req.by);
+}

@@ -1,0 +1,62 @@
+// The four tiers, each with its playbook defaults. Every number here is overridable per event
+// (client/event-config.ts applies these defaults to what the operator leaves out).
+import type { ActuatorConfig, HealthTierConfig, MetricTierConfig, TierNumber } from './types';
+
+export interface TierDescription {
+  tier: TierNumber;
+  name: string;
+  customerImpact: string;
+}
+
+/** Tier 1: bots offer async answers (email/callback) for low-urgency intents before queueing. */
+export const tier1BotContainment: MetricTierConfig = {
+  trigger: 'auto',
+  activate: { waitingAbove: 50, sustainSeconds: 600 },
+  restore: { waitingBelow: 50, sustainSeconds: 300 },
+};
+
+/** Tier 2: new chats are offered email/callback/FAQ before they reach the queue. */
+export const tier2CapacityGate: MetricTierConfig = {
+  trigger: 'auto',
+  activate: { waitingAbove: 200, agentsAvailableBelow: 5, consecutivePolls: 3 },
+  restore: { waitingBelow: 50, sustainSeconds: 300 },
+};
+
+/**
+ * Tier 3: the chat button is replaced at the edge by a "chat at capacity" notice.
+ * Manual by default: the rule only recommends it to operators, who approve by forcing it on.
+ */
+export const tier3WidgetThrottle: MetricTierConfig = {
+  trigger: 'manual',
+  activate: { waitingAbove: 400, consecutivePolls: 3 },
+  restore: { waitingBelow: 200, sustainSeconds: 300 },
+};
+
+/** Tier 4: support pages fall back to a static page served from the edge when the platform itself fails. */
+export const tier4StaticFallback: HealthTierConfig = {
+  trigger: 'auto',
+  activateAfterFailedProbes: 3,
+  restoreAfterHealthyProbes: 5,
+};
+
+export const DEFAULT_TIER_CONFIG = {
+  1: tier1BotContainment,
+  2: tier2CapacityGate,
+  3: tier3WidgetThrottle,
+  4: tier4StaticFallback,
+} as const;
+
+/** Tiers 3 and 4 always have an edge flag; tiers 1 and 2 need the operator's flow IDs or data table. */
+export const DEFAULT_ACTUATORS: Record<TierNumber, ActuatorConfig[]> = {
+  1: [{ kind: 'dataTableFlag' }],
+  2: [{ kind: 'dataTableFlag' }],
+  3: [{ kind: 'edgeFlag', key: 'chat_surge_active' }],
+  4: [{ kind: 'edgeFlag', key: 'chat_fallback_active' }],
+};
+
+export const TIER_DESCRIPTIONS: Record<TierNumber, TierDescription> = {
+  1: { tier: 1, name: 'bot containment boost', customerImpact: 'more questions answered by the bot or by async email' },
+  2: { tier: 2, name: 'queue capacity gate', customerImpact: 'new chats offered email/callback/FAQ before queueing' },
+  3: { tier: 3, name: 'widget throttling', customerImpact: 'chat button replaced by an at-capacity notice; live chats go on' },
+  4: { tier: 4, name: 'static fallback', customerImpact: 'support pages served as a static self-service page' },
+};
