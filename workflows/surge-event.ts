@@ -380,6 +380,8 @@ export async function surgeEvent(input: SurgeEventInput): Promise<SurgeEventResu
 
   let nextPollMs = Date.now();
   while (phase === 'active' && !endRequest && Date.now() < endMs) {
+    // Cleared before the work, not after: a message arriving mid-reconcile must still wake the next wait.
+    wake = false;
     if (Date.now() >= nextPollMs) {
       const sample = await takeSample();
       if (sample.ok) series = [...series, { at: sample.at, waiting: sample.waiting, agentsAvailable: sample.agentsAvailable }].slice(-MAX_SERIES_KEPT);
@@ -389,7 +391,6 @@ export async function surgeEvent(input: SurgeEventInput): Promise<SurgeEventResu
     await reconcile();
     publishVisibility();
     if (continueAsNewDue()) await drainThenContinueAsNew();
-    wake = false;
     await condition(() => wake || endRequest !== null, timeLeft(Math.min(nextPollMs, endMs)));
   }
 

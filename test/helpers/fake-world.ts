@@ -1,0 +1,79 @@
+// Recording fakes for workflow tests (Temporal practice: the workflow is real, its activities are
+// stand-ins). The fake flow store behaves like Genesys here: publishing the live version is a no-op.
+import { Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import type { SurgeActivities } from '../../activities';
+import type { AlertMessage, EdgeFlagKey, FlagsRow } from '../../workflows/types';
+
+export interface Metrics {
+  waiting: number;
+  agentsAvailable: number;
+}
+
+/** Workflow time of the activity's schedule: the test server skips time, so the activity's own clock would lie. */
+function scheduledAt(): number {
+  return Context.current().info.currentAttemptScheduledTimestampMs;
+}
+
+export class FakeWorld {
+  /** Queue metrics as a function of (skipped) time in ms since the epoch; throw to simulate an outage. */
+  metrics: (atMs: number) => Metrics = () => ({ waiting: 0, agentsAvailable: 20 });
+  readonly publishedVersion = new Map<string, string>();
+  readonly publishCalls: { flowId: string; version: string }[] = [];
+  readonly edgeFlags = new Map<EdgeFlagKey, boolean>();
+  readonly edgeFlagWrites: { key: EdgeFlagKey; value: boolean; atMs: number }[] = [];
+  readonly flagRows: FlagsRow[] = [];
+  readonly alerts: AlertMessage[] = [];
+  metricCalls = 0;
+  /** Set to make the next N edge-flag writes fail (an actuator outage). */
+  failEdgeWrites = 0;
+  /** When set, publishes wait for it (to hold one in flight). */
+  publishGate: Promise<void> | null = null;
+
+  activities(): SurgeActivities {
+    return {
+      fetchQueueMetrics: async ({ queueIds }) => {
+        this.metricCalls++;
+        const atMs = scheduledAt();
+        const m = this.metrics(atMs);
+        return {
+          at: new Date(atMs).toISOString(),
+          waiting: m.waiting,
+          agentsAvailable: m.agentsAvailable,
+          perQueue: queueIds.map((queueId, i) => ({
+            queueId,
+            waiting: i === 0 ? m.waiting : 0,
+            agentsAvailable: i === 0 ? m.agentsAvailable : 0,
+            agentsOnQueue: 0,
+            interacting: 0,
+          })),
+        };
+      },
+      publishFlowVersion: async ({ flowId, version }) => {
+        if ((this.publishedVersion.get(flowId) ?? '1.0') === version) return { alreadyPublished: true };
+        this.publishCalls.push({ flowId, version });
+        if (this.publishGate) await this.publishGate;
+        this.publishedVersion.set(flowId, version);
+        return { alreadyPublished: false };
+      },
+      writeFlagsRow: async ({ row }) => {
+        this.flagRows.push(row);
+      },
+      setMessengerDeploymentVersion: async () => ({ alreadySet: false }),
+      setEdgeFlag: async ({ key, value }) => {
+        if (this.failEdgeWrites > 0) {
+          this.failEdgeWrites--;
+          throw ApplicationFailure.retryable(`KV write refused (fake outage) for ${key}`);
+        }
+        this.edgeFlags.set(key, value);
+        this.edgeFlagWrites.push({ key, value, atMs: scheduledAt() });
+      },
+      publishSupportStatus: async () => undefined,
+      probeMessengerBootstrap: async () => ({ healthy: true, status: 200 }),
+      sendAlert: async (alert) => {
+        this.alerts.push(alert);
+        return { messageId: `fake-${this.alerts.length}` };
+      },
+    };
+  }
+}

@@ -1,0 +1,7 @@
+// Names other processes rely on: the worker polls this task queue; the client finds events by these IDs.
+export const TASK_QUEUE = 'surge-fallback';
+
+/** One execution per event: Temporal refuses a second start while it runs. */
+export function surgeEventWorkflowId(eventId: string): string {
+  return `surge-event-${eventId}`;
+}
