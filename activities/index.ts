@@ -27,3 +27,29 @@ export interface SurgeActivities {
   /** Emails operators. Failing here must never hold up a tier action (the workflow sends alerts apart). */
   sendAlert(input: AlertMessage): Promise<{ messageId: string }>;
 }
+
+// ---------------------------------------------------------------------------------------------
+
+import { createCloudflareActivities, type CloudflareDeps } from './cloudflare';
+import { createGenesysActivities } from './genesys';
+import type { GenesysSession } from './genesys-client';
+import { createNotifyActivities, type NotifyDeps } from './notify';
+import { createProbeActivities } from './probe';
+
+export interface ActivityDeps {
+  genesys: GenesysSession;
+  cloudflare: CloudflareDeps;
+  notify: NotifyDeps;
+}
+
+/** Every activity the worker registers, built from SDK clients (tests hand in clients aimed at the sandboxes). */
+export function createActivities(deps: ActivityDeps) {
+  return {
+    ...createGenesysActivities(deps.genesys),
+    ...createCloudflareActivities(deps.cloudflare),
+    ...createNotifyActivities(deps.notify),
+    ...createProbeActivities(),
+  } satisfies SurgeActivities;
+}
+
+export type WorkerActivities = ReturnType<typeof createActivities>;

@@ -1,0 +1,5 @@
+import type { Command } from 'commander';
+
+export function registerReplayCommand(_program: Command): void {
+  // placeholder until the replay command lands
+}

@@ -1,0 +1,39 @@
+// The human-readable status table the CLI prints (the dashboard shows the same facts in HTML).
+import type { SurgeStatus } from '../workflows/messages';
+
+export function formatStatus(s: SurgeStatus): string {
+  const lines: string[] = [];
+  lines.push(`${s.name} (${s.eventId})  phase: ${s.phase}${s.dryRun ? '  DRY RUN' : ''}${s.automationPaused ? `  AUTOMATION PAUSED: ${s.pausedReason}` : ''}`);
+  lines.push(`window: ${s.startAt} → ${s.endAt}`);
+  const sample = s.lastSample;
+  lines.push(
+    sample === null
+      ? 'last sample: none yet'
+      : sample.ok
+        ? `last sample: ${sample.at}  waiting ${sample.waiting}  agents available ${sample.agentsAvailable}`
+        : `last sample: ${sample.at}  FAILED: ${sample.error}`,
+  );
+  lines.push('');
+  const rows = s.tiers.map((t) => [
+    String(t.tier),
+    t.name,
+    t.active ? 'ACTIVE' : 'off',
+    t.mode,
+    t.applied === null ? 'pending' : 'yes',
+    t.since,
+    t.recommendation ? `RECOMMENDED: ${t.recommendation.action} (${t.recommendation.reason})` : t.reason,
+  ]);
+  lines.push(...table(['tier', 'name', 'state', 'mode', 'applied', 'since', 'why'], rows));
+  if (s.transitions.length > 0) {
+    lines.push('', 'recent transitions:');
+    for (const t of s.transitions.slice(-5)) lines.push(`  ${t.at}  tier ${t.tier} ${t.to ? 'on ' : 'off'}  by ${t.by} (${t.cause}): ${t.reason}`);
+  }
+  if (s.openAlerts.length > 0) lines.push('', `open alerts: ${s.openAlerts.join(', ')}`);
+  return lines.join('\n');
+}
+
+export function table(header: string[], rows: string[][]): string[] {
+  const widths = header.map((h, i) => Math.min(60, Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length))));
+  const fmt = (cells: string[]) => cells.map((c, i) => (c.length > widths[i]! ? c.slice(0, widths[i]! - 1) + '…' : c.padEnd(widths[i]!))).join('  ').trimEnd();
+  return [fmt(header), fmt(widths.map((w) => '-'.repeat(w))), ...rows.map(fmt)];
+}

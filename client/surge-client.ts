@@ -1,0 +1,154 @@
+// What operators can do to events, for the CLI and the dashboard alike: start, read, override, list.
+// Every failure becomes a SurgeClientError whose message says what happened in operators' words.
+import {
+  Client,
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+  WorkflowUpdateRPCTimeoutOrCancelledError,
+} from '@temporalio/client';
+import type { UpdateDefinition } from '@temporalio/common';
+import * as messages from '../workflows/messages';
+import type { SurgeStatus } from '../workflows/messages';
+import { SURGE_EVENT_ID, SURGE_PHASE, SURGE_TIER } from '../workflows/search-attributes';
+import { surgeEvent } from '../workflows/surge-event';
+import { TASK_QUEUE, surgeEventWorkflowId } from '../workflows/ids';
+import type { EventConfig } from '../workflows/types';
+
+export class SurgeClientError extends Error {
+  constructor(
+    message: string,
+    readonly kind: 'not-found' | 'refused' | 'already-running' | 'timeout' | 'invalid',
+  ) {
+    super(message);
+    this.name = 'SurgeClientError';
+  }
+}
+
+export interface EventSummary {
+  eventId: string;
+  workflowId: string;
+  runId: string;
+  status: string;
+  phase: string | null;
+  highestTier: number | null;
+  startTime: string;
+}
+
+export interface SurgeClientOptions {
+  /** An Update waits for a worker; without one it would wait forever, so it is bounded. */
+  updateTimeoutMs?: number;
+  taskQueue?: string;
+}
+
+export class SurgeClient {
+  private readonly updateTimeoutMs: number;
+  private readonly taskQueue: string;
+
+  constructor(
+    readonly client: Client,
+    options: SurgeClientOptions = {},
+  ) {
+    this.updateTimeoutMs = options.updateTimeoutMs ?? 30_000;
+    this.taskQueue = options.taskQueue ?? TASK_QUEUE;
+  }
+
+  /** Starts the event's workflow; a running one is refused unless `attach` (then its handle is returned). */
+  async startEvent(config: EventConfig, options: { attach?: boolean } = {}): Promise<{ workflowId: string; runId: string; attached: boolean }> {
+    const workflowId = surgeEventWorkflowId(config.eventId);
+    try {
+      const handle = await this.client.workflow.start(surgeEvent, {
+        taskQueue: this.taskQueue,
+        workflowId,
+        args: [{ config }],
+        workflowIdConflictPolicy: options.attach ? 'USE_EXISTING' : 'FAIL',
+        typedSearchAttributes: [
+          { key: SURGE_EVENT_ID, value: config.eventId },
+          { key: SURGE_PHASE, value: 'scheduled' },
+          { key: SURGE_TIER, value: 0 },
+        ],
+        staticSummary: `${config.name}: ${config.startAt} → ${config.endAt}${config.dryRun ? ' (dry run)' : ''}`,
+      });
+      const firstRunId = handle.firstExecutionRunId;
+      const description = options.attach ? await handle.describe() : null;
+      const attached = description !== null && description.runId !== firstRunId;
+      return { workflowId, runId: description?.runId ?? firstRunId, attached };
+    } catch (err) {
+      if (err instanceof WorkflowExecutionAlreadyStartedError) {
+        throw new SurgeClientError(`event "${config.eventId}" is already running (workflow ${workflowId}); use --attach to attach to it, or end it first`, 'already-running');
+      }
+      throw err;
+    }
+  }
+
+  async status(eventId: string): Promise<SurgeStatus> {
+    return this.call(eventId, (h) => h.query(messages.statusQuery));
+  }
+
+  setTierMode(eventId: string, request: messages.SetTierModeRequest): Promise<SurgeStatus> {
+    return this.update(eventId, messages.setTierModeUpdate, request, messages.checkSetTierMode);
+  }
+  pauseAutomation(eventId: string, request: messages.PauseAutomationRequest): Promise<SurgeStatus> {
+    return this.update(eventId, messages.pauseAutomationUpdate, request, messages.checkPauseAutomation);
+  }
+  resumeAutomation(eventId: string, request: messages.ResumeAutomationRequest): Promise<SurgeStatus> {
+    return this.update(eventId, messages.resumeAutomationUpdate, request, messages.checkResumeAutomation);
+  }
+  endEvent(eventId: string, request: messages.EndEventRequest): Promise<SurgeStatus> {
+    return this.update(eventId, messages.endEventUpdate, request, messages.checkEndEvent);
+  }
+
+  /** Recent events, newest first (needs the search attributes registered on the namespace). */
+  async listEvents(limit = 50): Promise<EventSummary[]> {
+    const events: EventSummary[] = [];
+    for await (const wf of this.client.workflow.list({ query: `WorkflowType = 'surgeEvent'`, pageSize: limit })) {
+      events.push({
+        eventId: (wf.typedSearchAttributes.get(SURGE_EVENT_ID) as string | undefined) ?? wf.workflowId.replace(/^surge-event-/, ''),
+        workflowId: wf.workflowId,
+        runId: wf.runId,
+        status: wf.status.name,
+        phase: (wf.typedSearchAttributes.get(SURGE_PHASE) as string | undefined) ?? null,
+        highestTier: (wf.typedSearchAttributes.get(SURGE_TIER) as number | undefined) ?? null,
+        startTime: wf.startTime.toISOString(),
+      });
+      if (events.length >= limit) break;
+    }
+    return events;
+  }
+
+  private async update<Req>(
+    eventId: string,
+    def: UpdateDefinition<SurgeStatus, [Req]>,
+    request: Req,
+    check: (req: Req) => string | null,
+  ): Promise<SurgeStatus> {
+    // Same words as the workflow's validator, without a round trip.
+    const problem = check(request);
+    if (problem) throw new SurgeClientError(`refused: ${problem}`, 'invalid');
+    return this.call(eventId, (h) =>
+      this.client.withDeadline(Date.now() + this.updateTimeoutMs, () => h.executeUpdate(def, { args: [request] })),
+    );
+  }
+
+  private async call<T>(eventId: string, fn: (handle: ReturnType<Client['workflow']['getHandle']>) => Promise<T>): Promise<T> {
+    const workflowId = surgeEventWorkflowId(eventId);
+    try {
+      return await fn(this.client.workflow.getHandle(workflowId));
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) {
+        throw new SurgeClientError(`no event "${eventId}" (workflow ${workflowId} not found in namespace ${this.client.options.namespace})`, 'not-found');
+      }
+      if (err instanceof WorkflowUpdateFailedError) {
+        const reason = err.cause instanceof Error ? err.cause.message : String(err.cause ?? err.message);
+        throw new SurgeClientError(`refused: ${reason}`, 'refused');
+      }
+      if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError || (err as { code?: number }).code === 4 /* DEADLINE_EXCEEDED */) {
+        throw new SurgeClientError(
+          `no answer from event "${eventId}" within ${this.updateTimeoutMs / 1000} s: is a worker polling task queue ${this.taskQueue}? (the request may still be applied)`,
+          'timeout',
+        );
+      }
+      throw err;
+    }
+  }
+}
