@@ -7,7 +7,8 @@ import type { SurgeActivities } from '../activities';
 const { publishFlowVersion } = proxyActivities<SurgeActivities>({
   // Publishing is asynchronous on the platform; the activity follows the operation and heartbeats.
   startToCloseTimeout: '10 minutes',
-  heartbeatTimeout: '1 minute',
+  // Short: after a worker crash the next attempt starts once heartbeats stop, and resumes the operation.
+  heartbeatTimeout: '15 seconds',
   retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 5 },
 });
 
