@@ -1,0 +1,18 @@
+// `tsx client/deflections/main.ts`: the deflection endpoint as its own small process.
+import { connectTemporal } from '../temporal-connection';
+import { deflectionServerOptionsFromEnv, startDeflectionServer } from './server';
+
+async function main(): Promise<void> {
+  const options = deflectionServerOptionsFromEnv();
+  const client = await connectTemporal();
+  const running = await startDeflectionServer({ ...options, client, host: process.env.DEFLECTION_HOST ?? '127.0.0.1' });
+  console.log(`deflection endpoint on ${running.url}/deflections`);
+  const stop = () => void running.close().then(() => client.connection.close());
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

@@ -1,0 +1,44 @@
+// The Genesys Data Action contract in integrations/ agrees with what the endpoint accepts and answers.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { validateDeflectionRequest } from '../workflows/deflection-types';
+
+const dir = path.join(__dirname, '../integrations/genesys-data-action');
+const read = (file: string) => JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+describe('deflection Data Action contract', () => {
+  const input = read('input-schema.json');
+  const output = read('output-schema.json');
+  const action = read('deflection-data-action.json');
+
+  it('the importable action carries exactly the schema files and posts the raw input with the secret header', () => {
+    assert.deepEqual(action.contract.input.inputSchema, input);
+    assert.deepEqual(action.contract.output.successSchema, output);
+    assert.equal(action.config.request.requestType, 'POST');
+    assert.equal(action.config.request.requestTemplate, '${input.rawRequest}');
+    assert.match(action.config.request.requestUrlTemplate, /\/deflections$/);
+    assert.ok('X-Surge-Deflection-Secret' in action.config.request.headers);
+  });
+
+  it('uses only flat inputs and names Genesys allows, and every one is a field the endpoint knows', () => {
+    const sample = { conversationId: 'c-1', intent: 'order_status', channel: 'email', customerEmail: 'a@b.example', promisedWithinMinutes: 120 };
+    for (const [name, schema] of Object.entries(input.properties as Record<string, { type: string }>)) {
+      assert.match(name, /^[A-Za-z][A-Za-z0-9_-]*$/);
+      assert.ok(['string', 'integer', 'number', 'boolean'].includes(schema.type), `${name} is ${schema.type}`);
+      const result = validateDeflectionRequest({ ...sample, [name]: 12345 }, Date.now());
+      const complaint = !result.ok && result.errors.find((e) => e.field === name);
+      assert.ok(!complaint || !/not a known field/.test(complaint.message), `${name} is unknown to the endpoint`);
+    }
+    assert.ok(validateDeflectionRequest(sample, Date.now()).ok);
+    for (const required of input.required as string[]) {
+      const { [required]: _omitted, ...rest } = sample as Record<string, unknown>;
+      const result = validateDeflectionRequest(rest, Date.now());
+      assert.ok(!result.ok && result.errors.some((e) => e.field === required), `${required} is required by the endpoint too`);
+    }
+  });
+
+  it('describes every field the endpoint answers with', () => {
+    assert.deepEqual(Object.keys(output.properties).sort(), ['created', 'promisedBy', 'reference', 'workflowId']);
+  });
+});
