@@ -30,16 +30,21 @@ export interface SurgeActivities {
 
 // ---------------------------------------------------------------------------------------------
 
+import { ApplicationFailure } from '@temporalio/common';
 import { createCloudflareActivities, type CloudflareDeps } from './cloudflare';
 import { createGenesysActivities } from './genesys';
 import type { GenesysSession } from './genesys-client';
 import { createNotifyActivities, type NotifyDeps } from './notify';
+import { createDeflectionActivities, type DeflectionActivities, type DeflectionDeps } from './deflection';
 import { createProbeActivities } from './probe';
+import { createReadinessActivities } from './readiness';
 
 export interface ActivityDeps {
   genesys: GenesysSession;
   cloudflare: CloudflareDeps;
   notify: NotifyDeps;
+  /** Async deflection follow-ups; when absent (not configured), those activities fail saying why. */
+  deflection?: DeflectionDeps | { notConfigured: string };
 }
 
 /** Every activity the worker registers, built from SDK clients (tests hand in clients aimed at the sandboxes). */
@@ -49,7 +54,17 @@ export function createActivities(deps: ActivityDeps) {
     ...createCloudflareActivities(deps.cloudflare),
     ...createNotifyActivities(deps.notify),
     ...createProbeActivities(),
+    ...createReadinessActivities(deps),
+    ...(deps.deflection && !('notConfigured' in deps.deflection) ? createDeflectionActivities(deps.deflection) : deflectionNotConfigured(deps.deflection?.notConfigured)),
   } satisfies SurgeActivities;
+}
+
+/** A promise nobody can keep must fail loudly, not be retried forever: non-retryable, with the missing setting. */
+function deflectionNotConfigured(reason = 'deflections are not configured'): DeflectionActivities {
+  const fail = async (): Promise<never> => {
+    throw ApplicationFailure.nonRetryable(reason, 'DeflectionNotConfigured');
+  };
+  return { lookupDeflectionContent: fail, deliverDeflectionEmail: fail, deliverDeflectionSms: fail, sendDeflectionAlert: fail };
 }
 
 export type WorkerActivities = ReturnType<typeof createActivities>;

@@ -12,6 +12,7 @@ import * as messages from '../workflows/messages';
 import type { SurgeStatus } from '../workflows/messages';
 import { SURGE_EVENT_ID, SURGE_PHASE, SURGE_TIER } from '../workflows/search-attributes';
 import { surgeEvent } from '../workflows/surge-event';
+import { preEventCheck, preEventCheckStartDelayMs, preEventCheckWorkflowId } from '../workflows/pre-event-check';
 import { TASK_QUEUE, surgeEventWorkflowId } from '../workflows/ids';
 import type { EventConfig } from '../workflows/types';
 
@@ -54,7 +55,10 @@ export class SurgeClient {
   }
 
   /** Starts the event's workflow; a running one is refused unless `attach` (then its handle is returned). */
-  async startEvent(config: EventConfig, options: { attach?: boolean } = {}): Promise<{ workflowId: string; runId: string; attached: boolean }> {
+  async startEvent(
+    config: EventConfig,
+    options: { attach?: boolean; checkLeadTimeMs?: number; fallbackPageUrl?: string } = {},
+  ): Promise<{ workflowId: string; runId: string; attached: boolean; readinessCheckAt: string | null }> {
     const workflowId = surgeEventWorkflowId(config.eventId);
     try {
       const handle = await this.client.workflow.start(surgeEvent, {
@@ -72,13 +76,33 @@ export class SurgeClient {
       const firstRunId = handle.firstExecutionRunId;
       const description = options.attach ? await handle.describe() : null;
       const attached = description !== null && description.runId !== firstRunId;
-      return { workflowId, runId: description?.runId ?? firstRunId, attached };
+      const readinessCheckAt = attached ? null : await this.scheduleReadinessCheck(config, options);
+      return { workflowId, runId: description?.runId ?? firstRunId, attached, readinessCheckAt };
     } catch (err) {
       if (err instanceof WorkflowExecutionAlreadyStartedError) {
         throw new SurgeClientError(`event "${config.eventId}" is already running (workflow ${workflowId}); use --attach to attach to it, or end it first`, 'already-running');
       }
       throw err;
     }
+  }
+
+  /**
+   * Every lever exercised harmlessly some time before the event (default 24 h): a preEventCheck workflow held
+   * back with startDelay, so it is visible in the UI from now on. Skipped when that moment has passed.
+   */
+  private async scheduleReadinessCheck(config: EventConfig, options: { checkLeadTimeMs?: number; fallbackPageUrl?: string }): Promise<string | null> {
+    const delayMs = preEventCheckStartDelayMs(config, Date.now(), options.checkLeadTimeMs);
+    if (delayMs === null) return null;
+    await this.client.workflow.start(preEventCheck, {
+      taskQueue: this.taskQueue,
+      workflowId: preEventCheckWorkflowId(config.eventId),
+      args: [{ config, ...(options.fallbackPageUrl ? { fallbackPageUrl: options.fallbackPageUrl } : {}) }],
+      startDelay: delayMs,
+      // A restarted event replaces its pending check with one for the new config.
+      workflowIdConflictPolicy: 'TERMINATE_EXISTING',
+      staticSummary: `readiness check for ${config.name} (event starts ${config.startAt})`,
+    });
+    return new Date(Date.now() + delayMs).toISOString();
   }
 
   async status(eventId: string): Promise<SurgeStatus> {

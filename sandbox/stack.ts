@@ -12,6 +12,9 @@ import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { startDashboard, type RunningDashboard } from '../client/dashboard/server';
 import { SurgeClient, SurgeClientError } from '../client/surge-client';
 import { ensureTemporalCli } from '../scripts/provision-temporal';
+import { deflectionDepsFromEnv } from '../activities/deflection';
+import { createNotifyActivities } from '../activities/notify';
+import { startDeflectionServer } from '../client/deflections';
 import { createSurgeWorker } from '../workers/worker';
 import { startLocalEdge, type LocalEdge } from './edge';
 import { startMessengerSandbox, type MessengerSandbox } from './messenger/server';
@@ -31,6 +34,7 @@ export interface StackPorts {
   smtp: number;
   smtpHttp: number;
   messenger: number;
+  deflection: number;
 }
 
 /** Each port overridable by env; 0 picks a free one (tests). */
@@ -52,6 +56,7 @@ export function stackPorts(env: NodeJS.ProcessEnv = process.env): StackPorts {
     smtp: port('SMTP_SANDBOX_PORT', 2525),
     smtpHttp: port('SMTP_SANDBOX_HTTP_PORT', 8902),
     messenger: port('MESSENGER_SANDBOX_PORT', 8903),
+    deflection: port('DEFLECTION_PORT', 3001),
   };
 }
 
@@ -67,8 +72,9 @@ export interface StackOptions {
 }
 
 export interface Stack {
-  urls: Record<'dashboard' | 'temporalUi' | 'storefront' | 'mailbox' | 'temporal' | 'genesys' | 'cloudflare' | 'smtp', string>;
+  urls: Record<'dashboard' | 'temporalUi' | 'storefront' | 'mailbox' | 'deflections' | 'temporal' | 'genesys' | 'cloudflare' | 'smtp', string>;
   dashboardToken: string;
+  deflectionSecret: string;
   client: Client;
   world: SandboxWorld;
   demo: { eventId: string; reused: boolean };
@@ -82,6 +88,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const stateDir = options.stateDir ?? path.join(ROOT, '.temporal');
   mkdirSync(stateDir, { recursive: true });
   const acceleration = options.acceleration ?? 30;
+  const deflectionSecret = process.env.DEFLECTION_SHARED_SECRET ?? randomBytes(16).toString('hex');
   const dashboardToken = options.dashboardToken ?? process.env.DASHBOARD_TOKEN ?? `operator:${randomBytes(12).toString('hex')}`;
 
   const stops: (() => Promise<unknown>)[] = [];
@@ -108,7 +115,18 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     });
     stops.push(() => world.close());
 
-    const { worker } = await createSurgeWorker({ deps: world.activityDeps(), env: { ...process.env, TEMPORAL_ADDRESS: `127.0.0.1:${ports.temporal}`, TEMPORAL_NAMESPACE: 'default' } });
+    const deps = world.activityDeps();
+    deps.deflection = deflectionDepsFromEnv(
+      {
+        ...world.env,
+        DEFLECTION_EMAIL_FROM: 'Demo Store Care <care@demo-store.example>',
+        DEFLECTION_ALERT_RECIPIENTS: 'cc-ops@example.com',
+        DEFLECTION_BRAND_NAME: 'Demo Store',
+        DEFLECTION_SUPPORT_URL: `${edge.url}/support`,
+      },
+      { sendAlert: createNotifyActivities(deps.notify).sendAlert, genesys: deps.genesys },
+    );
+    const { worker } = await createSurgeWorker({ deps, env: { ...process.env, TEMPORAL_ADDRESS: `127.0.0.1:${ports.temporal}`, TEMPORAL_NAMESPACE: 'default' } });
     const running = worker.run();
     stops.push(async () => {
       // The SDK's runtime may already be shutting it down on the same Ctrl-C.
@@ -120,6 +138,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     const dashboard: RunningDashboard = await startDashboard({ surge: new SurgeClient(client), token: dashboardToken, temporalUiUrl: temporalUi, port: ports.dashboard, host: '127.0.0.1' });
     stops.push(() => dashboard.close());
 
+    const deflections = await startDeflectionServer({ client, secret: deflectionSecret, port: ports.deflection, host: '127.0.0.1' });
+    stops.push(() => deflections.close());
+
     const demo = await startDemoEvent(client, world, acceleration, {
       dashboardUrl: dashboard.url,
       temporalUiUrl: temporalUi,
@@ -130,12 +151,14 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         temporalUi,
         storefront: edge.url,
         mailbox: world.smtp.httpUrl,
+        deflections: `${deflections.url}/deflections`,
         temporal: `127.0.0.1:${ports.temporal}`,
         genesys: world.genesys.url,
         cloudflare: world.cloudflare.url,
         smtp: world.env.SMTP_URL!,
       },
       dashboardToken,
+      deflectionSecret,
       client,
       world,
       demo,
@@ -219,7 +242,7 @@ async function stopProcess(child: ChildProcess): Promise<void> {
 async function claimPorts(wanted: StackPorts): Promise<StackPorts> {
   const envName: Record<keyof StackPorts, string> = {
     temporal: 'TEMPORAL_PORT', temporalUi: 'TEMPORAL_UI_PORT', dashboard: 'DASHBOARD_PORT', edge: 'EDGE_PORT', genesys: 'GENESYS_SANDBOX_PORT',
-    cloudflare: 'CLOUDFLARE_SANDBOX_PORT', smtp: 'SMTP_SANDBOX_PORT', smtpHttp: 'SMTP_SANDBOX_HTTP_PORT', messenger: 'MESSENGER_SANDBOX_PORT',
+    cloudflare: 'CLOUDFLARE_SANDBOX_PORT', smtp: 'SMTP_SANDBOX_PORT', smtpHttp: 'SMTP_SANDBOX_HTTP_PORT', messenger: 'MESSENGER_SANDBOX_PORT', deflection: 'DEFLECTION_PORT',
   };
   const result = { ...wanted };
   const busy: string[] = [];
@@ -260,6 +283,7 @@ async function main(): Promise<void> {
       `  Temporal UI        ${stack.urls.temporalUi}`,
       `  demo storefront    ${stack.urls.storefront}   (through the local edge Worker)`,
       `  alert mailbox      ${stack.urls.mailbox}`,
+      `  deflections (Data Action endpoint) ${stack.urls.deflections}   (header X-Surge-Deflection-Secret: ${stack.deflectionSecret})`,
       `  Temporal gRPC      ${stack.urls.temporal}`,
       `  Genesys sandbox    ${stack.urls.genesys}   (client sandbox-client / sandbox-secret)`,
       `  Cloudflare sandbox ${stack.urls.cloudflare}`,

@@ -9,7 +9,7 @@ import { after, before, describe, it } from 'mocha';
 import { SurgeClient } from '../client/surge-client';
 import { DEMO_EVENT_ID, startStack, type Stack } from '../sandbox/stack';
 
-const ANY_PORT = { temporal: 0, temporalUi: 0, dashboard: 0, edge: 0, genesys: 0, cloudflare: 0, smtp: 0, smtpHttp: 0, messenger: 0 };
+const ANY_PORT = { temporal: 0, temporalUi: 0, dashboard: 0, edge: 0, genesys: 0, cloudflare: 0, smtp: 0, smtpHttp: 0, messenger: 0, deflection: 0 };
 
 describe('local stack (npm start)', function () {
   this.timeout(300_000);
@@ -31,6 +31,7 @@ describe('local stack (npm start)', function () {
     assert.equal(await answers(stack.urls.temporalUi), 200, 'Temporal UI');
     assert.equal(await answers(stack.urls.storefront), 200, 'storefront through the edge');
     assert.equal(await answers(stack.urls.mailbox), 200, 'mailbox');
+    assert.equal(await answers(stack.urls.deflections, { method: 'POST', body: '{}' }), 401, 'the deflection endpoint wants its secret');
     assert.equal(await answers(`${stack.urls.dashboard}/api/events`), 401, 'the dashboard answers, and wants a token');
     assert.equal(await answers(`${stack.urls.dashboard}/api/events`, { headers: { authorization: `Bearer ${tokenSecret(stack.dashboardToken)}` } }), 200);
     assert.equal(await answers(`${stack.urls.genesys}/api/v2/routing/queues`), 401, 'Genesys sandbox wants OAuth');

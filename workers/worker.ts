@@ -6,7 +6,8 @@ import path from 'node:path';
 import { createActivities, type ActivityDeps } from '../activities';
 import { cloudflareDepsFromEnv } from '../activities/cloudflare';
 import { createGenesysSession } from '../activities/genesys-client';
-import { notifyDepsFromEnv } from '../activities/notify';
+import { deflectionDepsFromEnv } from '../activities/deflection';
+import { createNotifyActivities, notifyDepsFromEnv } from '../activities/notify';
 import { loadTemporalConnectConfig } from '../client/temporal-connection';
 import { TASK_QUEUE } from '../workflows/ids';
 
@@ -27,7 +28,15 @@ export function activityDepsFromEnv(env: NodeJS.ProcessEnv = process.env): Activ
   const cloudflare = attempt(() => cloudflareDepsFromEnv(env));
   const notify = attempt(() => notifyDepsFromEnv(env));
   if (!genesys || !cloudflare || !notify) throw new Error(`the worker is not configured:\n  - ${problems.join('\n  - ')}`);
-  return { genesys, cloudflare, notify };
+  // Deflection follow-ups are optional: the tiers work without them.
+  let deflection: ActivityDeps['deflection'];
+  try {
+    deflection = deflectionDepsFromEnv(env, { sendAlert: createNotifyActivities(notify).sendAlert, genesys });
+  } catch (err) {
+    deflection = { notConfigured: (err as Error).message };
+    console.warn(`worker: ${(err as Error).message}; deflection follow-ups will fail until it is`);
+  }
+  return { genesys, cloudflare, notify, deflection };
 }
 
 export async function createSurgeWorker(options: { env?: NodeJS.ProcessEnv; deps?: ActivityDeps; taskQueue?: string } = {}): Promise<{ worker: Worker; connection: NativeConnection }> {

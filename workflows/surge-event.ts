@@ -49,7 +49,7 @@ export interface SurgeEventInput {
   config: EventConfig;
   /** Present when the event continues as new: everything the previous run knew. */
   carried?: CarriedState;
-  /** Test hook: continue as new once history passes this many events (the server suggests it at 4,096). */
+  /** Continue as new once history passes this many events (default 3,900; tests set it low). */
   continueAsNewAfterEvents?: number;
 }
 
@@ -71,6 +71,7 @@ export interface SurgeEventResult {
 }
 
 const MAX_ACTUATIONS_KEPT = 50;
+const CONTINUE_AS_NEW_AFTER_EVENTS = 3_900;
 const MAX_SERIES_KEPT = 360;
 
 export async function surgeEvent(input: SurgeEventInput): Promise<SurgeEventResult> {
@@ -354,8 +355,9 @@ export async function surgeEvent(input: SurgeEventInput): Promise<SurgeEventResu
   // ------------------------------------------------------------------ lifecycle
 
   const timeLeft = (untilMs: number) => Math.max(0, untilMs - Date.now());
-  const continueAsNewDue = () =>
-    workflowInfo().continueAsNewSuggested || (input.continueAsNewAfterEvents !== undefined && workflowInfo().historyLength > input.continueAsNewAfterEvents);
+  // The server suggests continuing at 4,096 events, but only tells us on the next task; our own threshold,
+  // a busy iteration's worth below it, keeps every run under 4,096.
+  const continueAsNewDue = () => workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > (input.continueAsNewAfterEvents ?? CONTINUE_AS_NEW_AFTER_EVENTS);
 
   async function drainThenContinueAsNew(): Promise<never> {
     // Handlers only change state; wait for them (and for alerts in flight) so nothing is lost across runs.

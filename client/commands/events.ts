@@ -33,17 +33,23 @@ export function registerEventCommands(program: Command): void {
     .option('--attach', 'if the event is already running, attach to it instead of failing')
     .option('--dry-run', 'decide and record everything, call no actuator')
     .option('--validate-only', 'check the config and print it with defaults applied; start nothing')
-    .action(async (file: string, opts: { attach?: boolean; dryRun?: boolean; validateOnly?: boolean }) => {
+    .option('--check-lead <hours>', 'run the readiness check this long before the start', (v) => {
+      const hours = Number(v);
+      if (!(hours >= 0)) throw new InvalidArgumentError('hours must be a number >= 0');
+      return hours;
+    }, 24)
+    .action(async (file: string, opts: { attach?: boolean; dryRun?: boolean; validateOnly?: boolean; checkLead: number }) => {
       const config = await loadEventConfig(file);
       if (opts.dryRun) config.dryRun = true;
       if (opts.validateOnly) {
         console.log(JSON.stringify(config, null, 2));
         return;
       }
-      const started = await (await surgeClient()).startEvent(config, { attach: opts.attach });
+      const started = await (await surgeClient()).startEvent(config, { attach: opts.attach, checkLeadTimeMs: opts.checkLead * 3_600_000 });
       console.log(
         `${started.attached ? 'attached to running' : 'started'} event ${config.eventId}: workflow ${started.workflowId} (run ${started.runId})` +
-          `\n  ${config.startAt} → ${config.endAt}${config.dryRun ? '  DRY RUN' : ''}`,
+          `\n  ${config.startAt} → ${config.endAt}${config.dryRun ? '  DRY RUN' : ''}` +
+          (started.readinessCheckAt ? `\n  readiness check scheduled for ${started.readinessCheckAt}` : ''),
       );
     });
 
