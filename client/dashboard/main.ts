@@ -1,0 +1,34 @@
+// `npx tsx client/dashboard/main.ts`: the ops dashboard from the environment.
+//   DASHBOARD_TOKEN (required unless DASHBOARD_BASIC_AUTH=user:password), DASHBOARD_PORT (3000),
+//   DASHBOARD_HOST (127.0.0.1), TEMPORAL_UI_URL (http://127.0.0.1:8233), and the Temporal connection
+//   variables (TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, ...).
+import { SurgeClient } from '../surge-client';
+import { connectTemporal } from '../temporal-connection';
+import { startDashboard } from './server';
+
+async function main(): Promise<void> {
+  const token = process.env.DASHBOARD_TOKEN;
+  const basicAuth = process.env.DASHBOARD_BASIC_AUTH;
+  if (!token && !basicAuth) {
+    throw new Error('set DASHBOARD_TOKEN (an operator token, or name:token,...) or DASHBOARD_BASIC_AUTH=user:password: the dashboard never runs open');
+  }
+  const client = await connectTemporal();
+  const dashboard = await startDashboard({
+    surge: new SurgeClient(client),
+    ...(token ? { token } : {}),
+    ...(basicAuth ? { basicAuth } : {}),
+    temporalUiUrl: process.env.TEMPORAL_UI_URL ?? 'http://127.0.0.1:8233',
+    ...(process.env.DASHBOARD_HOST ? { host: process.env.DASHBOARD_HOST } : {}),
+  });
+  console.log(`ops dashboard: ${dashboard.url}  (Temporal namespace ${client.options.namespace})`);
+  const stop = () => {
+    void dashboard.close().then(() => client.connection.close()).finally(() => process.exit(0));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+main().catch((err: unknown) => {
+  console.error(`dashboard: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});
