@@ -1,5 +1,6 @@
 // Edge figures: stub and fallback page sizes, Worker latency per mode in local workerd, fallback load time in Chromium.
 // Run: npx tsx bench/edge.ts   (figures only; nothing here asserts)
+import { reportFigure } from './table';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -18,7 +19,10 @@ function percentile(sorted: number[], p: number): number {
 
 function size(label: string, body: string | Buffer): void {
   const raw = Buffer.byteLength(body);
-  console.log(`${label.padEnd(28)} ${String(raw).padStart(6)} B raw  ${String(gzipSync(body, { level: 9 }).length).padStart(6)} B gzip`);
+  const gzip = gzipSync(body, { level: 9 }).length;
+  console.log(`${label.padEnd(28)} ${String(raw).padStart(6)} B raw  ${String(gzip).padStart(6)} B gzip`);
+  if (/stub/i.test(label)) reportFigure(`${label} size`, `${raw} B raw, ${gzip} B gzip`, '< 2048 B gzip', gzip < 2048);
+  else if (/fallback/i.test(label)) reportFigure(`${label} size`, `${raw} B raw, ${gzip} B gzip`, '< 14336 B raw', raw < 14336);
 }
 
 async function latency(edge: LocalEdge, label: string, path: string, headers: Record<string, string> = {}): Promise<void> {
@@ -33,6 +37,7 @@ async function latency(edge: LocalEdge, label: string, path: string, headers: Re
   for (let i = 0; i < SAMPLES; i++) times.push(await once());
   times.sort((a, b) => a - b);
   console.log(`${label.padEnd(28)} p50 ${percentile(times, 50).toFixed(2).padStart(6)} ms  p99 ${percentile(times, 99).toFixed(2).padStart(6)} ms  (n=${SAMPLES})`);
+  reportFigure(`edge latency p50/p99, ${label.trim()}`, `${percentile(times, 50).toFixed(1)} / ${percentile(times, 99).toFixed(1)} ms`, '-', null);
 }
 
 async function main(): Promise<void> {
@@ -75,6 +80,7 @@ async function main(): Promise<void> {
       loads.sort((a, b) => a - b);
       statusShown.sort((a, b) => a - b);
       console.log(`${'load event (navigation timing)'.padEnd(28)} p50 ${percentile(loads, 50).toFixed(1)} ms  max ${loads.at(-1)?.toFixed(1)} ms`);
+      reportFigure('fallback page load in Chromium (local)', `p50 ${percentile(loads, 50).toFixed(0)} ms`, '< 1000 ms', percentile(loads, 50) < 1000);
       console.log(`${'status shown (from goto)'.padEnd(28)} p50 ${percentile(statusShown, 50).toFixed(1)} ms  max ${statusShown.at(-1)?.toFixed(1)} ms`);
     } finally {
       await browser.close();

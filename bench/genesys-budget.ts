@@ -1,6 +1,7 @@
 // Genesys API budget of the metrics poll: calls per minute vs queues watched, beside the per-token limit.
 // Computed from the chunking rule (one observation query per 100 queues per poll) and confirmed by running
 // real polls against the sandbox and reading its request counters.
+import { reportFigure } from './table';
 import { performance } from 'node:perf_hooks';
 import { startGenesysSandbox } from '../sandbox/genesys';
 import { sandboxSession } from '../sandbox/genesys/testing';
@@ -39,6 +40,7 @@ async function main(): Promise<void> {
           perMinute <= RATE_LIMIT_PER_MINUTE ? 'ok' : 'OVER',
           msPerPoll.toFixed(1),
         ]);
+        reportFigure(`Genesys API calls/min, ${queues} queues at ${poll} s polls`, perMinute.toFixed(0), `<= ${RATE_LIMIT_PER_MINUTE}/min per token`, perMinute <= RATE_LIMIT_PER_MINUTE);
       }
     }
     const header = ['queues', 'poll', 'calls/poll (rule)', 'calls/poll (measured)', 'calls/min', `of ${RATE_LIMIT_PER_MINUTE}/min`, 'fits', 'ms/poll (sandbox)'];

@@ -7,6 +7,7 @@
 // 100 s in all on two cores). BENCH_HOURS=6 runs 6-hour events for both (about 3 minutes).
 // BENCH_CONTINUE_AS_NEW_AFTER=4000 makes the workflow continue as new at its own threshold as well.
 // Run: npx tsx bench/history.ts   (figures only; nothing here is a test)
+import { reportFigure } from './table';
 import { randomUUID } from 'node:crypto';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import { DefaultLogger, Runtime, Worker, makeTelemetryFilterString, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
@@ -130,6 +131,8 @@ function report(m: Awaited<ReturnType<typeof measure>>): boolean {
     pass ? 'PASS' : `FAIL (${largest} > ${HISTORY_TARGET})`,
   ];
   console.log(cells.join('  '));
+  reportFigure(`history events per hour, ${cells[0]!.trim()} poll`, String(Math.round(perHour)), '-', null);
+  reportFigure(`longest run before continue-as-new, ${cells[0]!.trim()} poll`, `${largest} events, ${cells[5]!.trim()}`, `<= ${HISTORY_TARGET} events`, pass);
   if (result.runs !== runs.length) console.log(`  note: the workflow counted ${result.runs} runs, the server chain has ${runs.length}`);
   return pass;
 }
