@@ -8,7 +8,7 @@ import { startGenesysSandbox } from '../sandbox/genesys';
 import { startSmtpSandbox } from '../sandbox/smtp';
 import { SANDBOX_CLOUDFLARE } from '../sandbox/cloudflare/server';
 import { createSurgeWorker } from '../workers/worker';
-import { devServerEnv } from '../test/helpers/temporal';
+import { devServerEnv } from '../sandbox/temporal-env';
 import { testEventConfig } from '../test/helpers/event-config';
 import type { SurgeStatus } from '../workflows/messages';
 import { percentile, printTable, reportFigure } from './table';

@@ -12,7 +12,7 @@ import { createDeflectionActivities } from '../activities/deflection';
 import { SMTP_TIMEOUTS, createNotifyActivities } from '../activities/notify';
 import { startDeflectionServer } from '../client/deflections';
 import { startSmtpSandbox } from '../sandbox/smtp';
-import { devServerEnv, workflowBundle } from '../test/helpers/temporal';
+import { devServerEnv, workflowBundle } from '../sandbox/temporal-env';
 
 // The 10x flash-sale target, from the playbook's numbers (each one stated so it can be argued with).
 const NORMAL_CONCURRENT_CHATS = 500;

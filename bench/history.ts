@@ -16,7 +16,7 @@ import { surgeEventWorkflowId } from '../workflows/ids';
 import type { EventConfig } from '../workflows/types';
 import { testEventConfig } from '../test/helpers/event-config';
 import { FakeWorld, type Metrics } from '../test/helpers/fake-world';
-import { timeSkippingEnv, workflowBundle } from '../test/helpers/temporal';
+import { timeSkippingEnv, workflowBundle } from '../sandbox/temporal-env';
 
 const HOURS_OVERRIDE = process.env.BENCH_HOURS ? Number(process.env.BENCH_HOURS) : undefined;
 /** Optional: the workflow's own continue-as-new threshold (input.continueAsNewAfterEvents), to compare with the server's hint. */

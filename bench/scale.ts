@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { Worker } from '@temporalio/worker';
 import type { google } from '@temporalio/proto';
 import { surgeEvent } from '../workflows/surge-event';
-import { devServerEnv, workflowBundle } from '../test/helpers/temporal';
+import { devServerEnv, workflowBundle } from '../sandbox/temporal-env';
 import { testEventConfig } from '../test/helpers/event-config';
 import { FakeWorld } from '../test/helpers/fake-world';
 import { percentile, printTable, reportFigure } from './table';

@@ -1,25 +1,9 @@
 // The contact centre's public shapes. `QueueObservation`/`MetricsSource` are the interface the Genesys sandbox
-// reads (a copy lives in sandbox/genesys; the lead reconciles the two), `ControlsSource` is how the simulator
-// learns which tiers are live, since that state belongs to other sandboxes (data table, KV, flow versions).
+// reads, `ControlsSource` is how the simulator learns which tiers are live, since that state belongs to other
+// sandboxes (data table, KV, flow versions).
 
-/** One queue's live message-media numbers, as Genesys analytics observations would report them. */
-export interface QueueObservation {
-  /** oWaiting: conversations in the queue without an agent. */
-  waiting: number;
-  /** oInteracting: conversations connected to an agent. */
-  interacting: number;
-  /** oOnQueueUsers IDLE: on-queue agents with zero conversations. */
-  onQueueIdle: number;
-  /** oOnQueueUsers INTERACTING: on-queue agents with at least one conversation. */
-  onQueueInteracting: number;
-  /** Agents signed off (end of shift) still finishing their last conversations. */
-  offQueue?: number;
-}
-
-export interface MetricsSource {
-  /** `undefined` for a queue the contact centre does not know. */
-  observe(queueId: string): QueueObservation | undefined;
-}
+// The seam is owned by the Genesys sandbox, which reads it; the simulator implements it.
+export type { MetricsSource, QueueObservation } from '../genesys/types';
 
 export interface TierControls {
   tier1: boolean;

@@ -2,10 +2,9 @@
 // real activities against the sandbox world, on the time-skipping server: simulated hours in seconds) and
 // once without it (the baseline), with everything a report needs.
 import { randomUUID } from 'node:crypto';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { DefaultLogger, Runtime, Worker, bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { createActivities } from '../../activities';
-import { ensureTemporalTestServer } from '../../scripts/provision-temporal';
 import { surgeEventWorkflowId } from '../../workflows/ids';
 import { statusQuery } from '../../workflows/messages';
 import { surgeEvent } from '../../workflows/surge-event';
@@ -13,6 +12,7 @@ import type { EventConfig, TierNumber, Transition } from '../../workflows/types'
 import { createContactCenter, loadScenario, type MinuteSample, type Outcomes, type Scenario, type WaitStats } from '../contact-center';
 import type { CounterSnapshot } from '../genesys';
 import { drillEventConfig, startSandboxWorld } from '../world';
+import { quietRuntime, timeSkippingEnv, workflowBundle } from '../temporal-env';
 import { replaySamples } from './replay';
 import { createServerAnchoredClock, createSimTimeActivities, finalPolls, type PollRecord } from './sim-time-activities';
 
@@ -79,31 +79,12 @@ export const HISTORY_EVENTS_PER_RUN = 1_000;
 /** A tier moving back sooner than this after its last move is flapping (operators and customers see it). */
 export const FLAP_MINUTES = 5;
 
-let runtimeReady = false;
-function quietRuntime(): void {
-  if (runtimeReady) return;
-  runtimeReady = true;
-  try {
-    Runtime.install({ logger: new DefaultLogger('ERROR') });
-  } catch {
-    // Installed already in this process (a test suite did it): keep that one.
-  }
-}
-
 export async function createDrillEnvironment(): Promise<TestWorkflowEnvironment> {
-  quietRuntime();
-  const path = await ensureTemporalTestServer();
-  const env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path } } });
-  await env.connection.operatorService.addSearchAttributes({
-    namespace: env.namespace ?? 'default',
-    searchAttributes: { SurgeEventId: 2 /* KEYWORD */, SurgeTier: 3 /* INT */, SurgePhase: 2 /* KEYWORD */ },
-  });
-  return env;
+  quietRuntime('ERROR');
+  return timeSkippingEnv();
 }
 
-export async function bundleForDrills(): Promise<WorkflowBundleWithSourceMap> {
-  return bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: new DefaultLogger('WARN') });
-}
+export const bundleForDrills = workflowBundle;
 
 export async function runDrill(options: DrillOptions): Promise<DrillResult> {
   const started = performance.now();
