@@ -7,7 +7,7 @@ import { SURGE_SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
 
 let runtimeInstalled = false;
 /** The SDK's runtime is per process and installed once: the first caller's level wins. */
-export function quietRuntime(level: 'WARN' | 'ERROR' = 'WARN'): void {
+export function quietRuntime(level: 'WARN' | 'ERROR' = 'ERROR'): void {
   if (runtimeInstalled) return;
   runtimeInstalled = true;
   try {
