@@ -1,5 +1,6 @@
 // The flash-sale drill against its baseline, in one table, and how long the drill took (wall clock).
 // `npx tsx bench/drill.ts [scenario]`
+import { reportFigure } from './table';
 import { runDrill } from '../sandbox/drill/run-drill';
 import { verdict } from '../sandbox/drill/report';
 
@@ -25,6 +26,10 @@ async function main(): Promise<void> {
   for (const [name, x, y] of rows) console.log(`${name.padEnd(w)}  ${String(x).padStart(12)}  ${String(y).padStart(12)}`);
   console.log(verdict(result));
   console.log(`drill wall time: ${(result.elapsedMs / 1000).toFixed(1)} s (target: CI-friendly, < 60 s)`);
+  const errors = c.outcomes.errored + c.outcomes.dropped;
+  reportFigure(`${scenario} drill: customers errored + dropped, controller vs baseline`, `${errors} vs ${b.outcomes.errored + b.outcomes.dropped}`, '0 with the controller', errors === 0);
+  reportFigure(`${scenario} drill: service level 80/20, controller vs baseline`, `${(100 * c.waits.serviceLevel).toFixed(1)}% vs ${(100 * b.waits.serviceLevel).toFixed(1)}%`, '-', null);
+  reportFigure(`${scenario} drill wall time (3 simulated hours)`, `${(result.elapsedMs / 1000).toFixed(1)} s`, '< 60 s', result.elapsedMs < 60_000);
 }
 
 main().catch((err: unknown) => {

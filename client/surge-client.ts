@@ -60,6 +60,14 @@ export class SurgeClient {
     options: { attach?: boolean; checkLeadTimeMs?: number; fallbackPageUrl?: string } = {},
   ): Promise<{ workflowId: string; runId: string; attached: boolean; readinessCheckAt: string | null }> {
     const workflowId = surgeEventWorkflowId(config.eventId);
+    // The client does not say whether USE_EXISTING started a run or found one, so look first.
+    if (options.attach) {
+      const running = await this.client.workflow
+        .getHandle(workflowId)
+        .describe()
+        .catch(() => null);
+      if (running?.status.name === 'RUNNING') return { workflowId, runId: running.runId, attached: true, readinessCheckAt: null };
+    }
     try {
       const handle = await this.client.workflow.start(surgeEvent, {
         taskQueue: this.taskQueue,
@@ -73,11 +81,8 @@ export class SurgeClient {
         ],
         staticSummary: `${config.name}: ${config.startAt} → ${config.endAt}${config.dryRun ? ' (dry run)' : ''}`,
       });
-      const firstRunId = handle.firstExecutionRunId;
-      const description = options.attach ? await handle.describe() : null;
-      const attached = description !== null && description.runId !== firstRunId;
-      const readinessCheckAt = attached ? null : await this.scheduleReadinessCheck(config, options);
-      return { workflowId, runId: description?.runId ?? firstRunId, attached, readinessCheckAt };
+      const readinessCheckAt = await this.scheduleReadinessCheck(config, options);
+      return { workflowId, runId: handle.firstExecutionRunId, attached: false, readinessCheckAt };
     } catch (err) {
       if (err instanceof WorkflowExecutionAlreadyStartedError) {
         throw new SurgeClientError(`event "${config.eventId}" is already running (workflow ${workflowId}); use --attach to attach to it, or end it first`, 'already-running');

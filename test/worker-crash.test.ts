@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'mocha';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { SurgeClient } from '../client/surge-client';
+import { SurgeClient, SurgeClientError } from '../client/surge-client';
 import { startCloudflareSandbox, type CloudflareSandbox } from '../sandbox/cloudflare';
 import { SANDBOX_CLOUDFLARE } from '../sandbox/cloudflare/server';
 import { startGenesysSandbox, type GenesysSandbox } from '../sandbox/genesys/server';
@@ -87,6 +87,8 @@ describe('worker killed mid-publish (real dev server, real worker process)', fun
     });
     let worker = startWorker();
     await surge.startEvent(config);
+    await assert.rejects(surge.startEvent(config), (err: unknown) => err instanceof SurgeClientError && err.kind === 'already-running' && /already running \(workflow surge-event-crash-drill\); use --attach/.test(err.message));
+    assert.equal((await surge.startEvent(config, { attach: true })).attached, true, '--attach reuses the running event');
     await waitFor(async () => (await surge.status('crash-drill')).tiers.every((t) => t.applied !== null), 'first reconcile');
 
     await surge.setTierMode('crash-drill', { tier: 2, mode: 'on', reason: 'crash drill', by: 'test' });
@@ -120,3 +122,30 @@ async function waitFor(check: () => boolean | Promise<boolean>, what: string, ti
     await new Promise((r) => setTimeout(r, 100));
   }
 }
+
+describe('starting a planned event schedules its readiness check (real dev server)', function () {
+  this.timeout(120_000);
+  let env: TestWorkflowEnvironment;
+  before(async () => {
+    env = await devServerEnv();
+  });
+  after(async () => env?.teardown());
+
+  it('holds a preEventCheck back until 24 h before the start', async () => {
+    const surge = new SurgeClient(env.client);
+    const startAt = Date.now() + 48 * 3_600_000;
+    const config = testEventConfig({
+      eventId: 'planned-sale',
+      startAt: new Date(startAt).toISOString(),
+      endAt: new Date(startAt + 3_600_000).toISOString(),
+    });
+    const started = await surge.startEvent(config);
+    assert.ok(started.readinessCheckAt, 'a check is scheduled');
+    assert.ok(Math.abs(Date.parse(started.readinessCheckAt) - (startAt - 24 * 3_600_000)) < 60_000, 'about 24 h before the start');
+    const check = await env.client.workflow.getHandle('pre-event-check-planned-sale').describe();
+    assert.equal(check.status.name, 'RUNNING');
+    assert.equal(check.type, 'preEventCheck');
+    // No worker runs in this test: nothing has executed, so terminating leaves nothing behind.
+    for (const id of ['surge-event-planned-sale', 'pre-event-check-planned-sale']) await env.client.workflow.getHandle(id).terminate('test over');
+  });
+});
