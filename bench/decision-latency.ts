@@ -6,7 +6,7 @@ import { SurgeClient } from '../client/surge-client';
 import { createMemoryKvBackend, startCloudflareSandbox } from '../sandbox/cloudflare';
 import { startGenesysSandbox } from '../sandbox/genesys';
 import { startSmtpSandbox } from '../sandbox/smtp';
-import { SANDBOX_CLOUDFLARE } from '../sandbox/cloudflare/server';
+import { sandboxWorkerEnv } from '../sandbox/world';
 import { createSurgeWorker } from '../workers/worker';
 import { devServerEnv } from '../sandbox/temporal-env';
 import { testEventConfig } from '../test/helpers/event-config';
@@ -27,15 +27,7 @@ async function run(): Promise<void> {
     env: {
       ...process.env,
       TEMPORAL_ADDRESS: env.connection.options.address,
-      GENESYS_CLIENT_ID: 'sandbox-client',
-      GENESYS_CLIENT_SECRET: 'sandbox-secret',
-      GENESYS_GATEWAY_URL: genesys.url,
-      CLOUDFLARE_API_TOKEN: SANDBOX_CLOUDFLARE.token,
-      CLOUDFLARE_ACCOUNT_ID: SANDBOX_CLOUDFLARE.accountId,
-      CLOUDFLARE_KV_NAMESPACE_ID: SANDBOX_CLOUDFLARE.namespaceId,
-      CLOUDFLARE_BASE_URL: cloudflare.url,
-      SMTP_URL: smtp.smtpUrl,
-      ALERT_FROM: 'bench@example.com',
+      ...sandboxWorkerEnv({ genesysUrl: genesys.url, cloudflareUrl: cloudflare.url, smtpUrl: smtp.smtpUrl }),
     },
   });
   const surge = new SurgeClient(env.client, { taskQueue });

@@ -19,6 +19,22 @@ export { DEFAULT_TIER_WIRING, type TierControlsWiring } from './world/tier-contr
 
 export const ALERT_FROM_SANDBOX = 'Surge alerts <surge@sandbox.local>';
 
+/** The worker's environment for sandboxes at these addresses: GENESYS_*, CLOUDFLARE_*, SMTP_URL, ALERT_FROM. */
+export function sandboxWorkerEnv(at: { genesysUrl: string; cloudflareUrl: string; smtpUrl: string }): Record<string, string> {
+  return {
+    GENESYS_CLIENT_ID: SANDBOX_CLIENT_ID,
+    GENESYS_CLIENT_SECRET: SANDBOX_CLIENT_SECRET,
+    GENESYS_GATEWAY_URL: at.genesysUrl,
+    CLOUDFLARE_API_TOKEN: SANDBOX_CLOUDFLARE.token,
+    CLOUDFLARE_ACCOUNT_ID: SANDBOX_CLOUDFLARE.accountId,
+    CLOUDFLARE_KV_NAMESPACE_ID: SANDBOX_CLOUDFLARE.namespaceId,
+    CLOUDFLARE_ZONE_ID: SANDBOX_CLOUDFLARE.zoneId,
+    CLOUDFLARE_BASE_URL: at.cloudflareUrl,
+    SMTP_URL: at.smtpUrl,
+    ALERT_FROM: ALERT_FROM_SANDBOX,
+  };
+}
+
 export interface SandboxWorldOptions {
   /** A scenario name in sandbox/scenarios/, a path, or a parsed scenario. */
   scenario: string | Scenario;
@@ -144,18 +160,7 @@ export async function startSandboxWorld(options: SandboxWorldOptions): Promise<S
       advance();
     }
 
-    const env: Record<string, string> = {
-      GENESYS_CLIENT_ID: SANDBOX_CLIENT_ID,
-      GENESYS_CLIENT_SECRET: SANDBOX_CLIENT_SECRET,
-      GENESYS_GATEWAY_URL: genesys.url,
-      CLOUDFLARE_API_TOKEN: SANDBOX_CLOUDFLARE.token,
-      CLOUDFLARE_ACCOUNT_ID: SANDBOX_CLOUDFLARE.accountId,
-      CLOUDFLARE_KV_NAMESPACE_ID: SANDBOX_CLOUDFLARE.namespaceId,
-      CLOUDFLARE_ZONE_ID: SANDBOX_CLOUDFLARE.zoneId,
-      CLOUDFLARE_BASE_URL: cloudflare.url,
-      SMTP_URL: smtp.smtpUrl,
-      ALERT_FROM: ALERT_FROM_SANDBOX,
-    };
+    const env = sandboxWorkerEnv({ genesysUrl: genesys.url, cloudflareUrl: cloudflare.url, smtpUrl: smtp.smtpUrl });
 
     return {
       scenario,

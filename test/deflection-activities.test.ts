@@ -1,13 +1,13 @@
 // The deflection activities' Genesys paths with the real SDK against the Genesys sandbox (agentless SMS
 // and agentless email), and the customer templates rendered as customers will see them.
 import assert from 'node:assert/strict';
-import { ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { startGenesysSandbox, type GenesysSandbox } from '../sandbox/genesys';
 import { sandboxSession } from '../sandbox/genesys/testing';
 import { createDeflectionActivities, DeflectionFailure, type DeflectionDeps } from '../activities/deflection';
 import { renderDeflectionEmail, renderDeflectionSms, SMS_MAX_LENGTH, deflectionBrandFromEnv } from '../activities/deflection-templates';
 import { deflectionReference, holdingContent, validateDeflectionRequest, type DeflectionFollowUpInput } from '../workflows/deflection-types';
+import { rejection } from './helpers/failures';
 
 const BRAND = { name: 'Acme <Store>', supportUrl: 'https://help.acme.example/contact?a=1&b=2', orderStatusUrl: 'https://acme.example/orders/{orderId}' };
 const unusedAlerts: DeflectionDeps['alerts'] = { sendAlert: () => Promise.reject(new Error('no alerts here')), recipients: ['ops@acme.example'] };
@@ -19,16 +19,6 @@ function promised(overrides: Record<string, unknown> = {}): Pick<DeflectionFollo
   );
   assert.ok(checked.ok, JSON.stringify(!checked.ok && checked.errors));
   return { request: checked.value, reference: deflectionReference('conv-42') };
-}
-
-async function rejection(promise: Promise<unknown>): Promise<ApplicationFailure> {
-  try {
-    await promise;
-  } catch (err) {
-    assert.ok(err instanceof ApplicationFailure, `expected an ApplicationFailure, got ${String(err)}`);
-    return err;
-  }
-  assert.fail('expected a failure');
 }
 
 describe('deflection activities (Genesys sandbox, real SDK) and templates', () => {

@@ -1,6 +1,5 @@
 // The Genesys activities with the real SDK against the sandbox: metrics, flow publishing, flags row, messenger.
 import assert from 'node:assert/strict';
-import { ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { startGenesysSandbox, type GenesysSandbox } from '../sandbox/genesys';
 import { createFakeClock, sandboxSession, type FakeClock } from '../sandbox/genesys/testing';
@@ -8,6 +7,7 @@ import { createGenesysActivities, type GenesysActivities } from '../activities/g
 import { GenesysFailure, type GenesysSession } from '../activities/genesys-client';
 import type { FlagsRow } from '../workflows/types';
 import type { MalformedMetricsKind } from '../sandbox/genesys/types';
+import { rejection } from './helpers/failures';
 
 const OBSERVATIONS = 'POST /api/v2/analytics/queues/observations/query';
 const PUBLISH = 'POST /api/v2/flows/actions/publish';
@@ -15,16 +15,6 @@ const GET_FLOW = 'GET /api/v2/flows/:flowId';
 const ROW_PUT = 'PUT /api/v2/flows/datatables/:datatableId/rows/:rowId';
 const ROW_POST = 'POST /api/v2/flows/datatables/:datatableId/rows';
 const DEPLOYMENT_PUT = 'PUT /api/v2/webdeployments/deployments/:deploymentId';
-
-async function rejection(promise: Promise<unknown>): Promise<ApplicationFailure> {
-  try {
-    await promise;
-  } catch (err) {
-    assert.ok(err instanceof ApplicationFailure, `expected an ApplicationFailure, got ${String(err)}`);
-    return err;
-  }
-  assert.fail('expected the activity to fail');
-}
 
 describe('genesys activities (real SDK against the sandbox)', () => {
   let sandbox: GenesysSandbox;

@@ -1,23 +1,13 @@
 // The SDK session against the sandbox: token renewal, 401 re-login, 429 storms, 5xx, permissions.
 import assert from 'node:assert/strict';
-import { ApplicationFailure } from '@temporalio/common';
 import { startGenesysSandbox, type GenesysSandbox } from '../sandbox/genesys';
 import { createFakeClock, sandboxSession, type FakeClock } from '../sandbox/genesys/testing';
 import { createGenesysActivities } from '../activities/genesys';
 import { GenesysFailure, createGenesysSession } from '../activities/genesys-client';
+import { rejection } from './helpers/failures';
 
 const OBSERVATIONS = 'POST /api/v2/analytics/queues/observations/query';
 const TOKEN = 'POST /oauth/token';
-
-async function rejection(promise: Promise<unknown>): Promise<ApplicationFailure> {
-  try {
-    await promise;
-  } catch (err) {
-    assert.ok(err instanceof ApplicationFailure, `expected an ApplicationFailure, got ${String(err)}`);
-    return err;
-  }
-  assert.fail('expected the call to fail');
-}
 
 describe('genesys session (real SDK against the sandbox)', () => {
   let sandbox: GenesysSandbox;

@@ -10,9 +10,9 @@ import { after, before, describe, it } from 'mocha';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { SurgeClient, SurgeClientError } from '../client/surge-client';
 import { startCloudflareSandbox, type CloudflareSandbox } from '../sandbox/cloudflare';
-import { SANDBOX_CLOUDFLARE } from '../sandbox/cloudflare/server';
 import { startGenesysSandbox, type GenesysSandbox } from '../sandbox/genesys/server';
 import { startSmtpSandbox } from '../sandbox/smtp';
+import { sandboxWorkerEnv } from '../sandbox/world';
 import { testEventConfig } from './helpers/event-config';
 import { devServerEnv } from './helpers/temporal';
 
@@ -51,15 +51,7 @@ describe('worker killed mid-publish (real dev server, real worker process)', fun
         HOME: home, // keeps the Genesys SDK's config-file watcher out of the picture
         TEMPORAL_ADDRESS: env.connection.options.address,
         TEMPORAL_NAMESPACE: 'default',
-        GENESYS_CLIENT_ID: 'sandbox-client',
-        GENESYS_CLIENT_SECRET: 'sandbox-secret',
-        GENESYS_GATEWAY_URL: genesys.url,
-        CLOUDFLARE_API_TOKEN: SANDBOX_CLOUDFLARE.token,
-        CLOUDFLARE_ACCOUNT_ID: SANDBOX_CLOUDFLARE.accountId,
-        CLOUDFLARE_KV_NAMESPACE_ID: SANDBOX_CLOUDFLARE.namespaceId,
-        CLOUDFLARE_BASE_URL: cloudflare.url,
-        SMTP_URL: smtp.smtpUrl,
-        ALERT_FROM: 'surge@example.com',
+        ...sandboxWorkerEnv({ genesysUrl: genesys.url, cloudflareUrl: cloudflare.url, smtpUrl: smtp.smtpUrl }),
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
