@@ -101,6 +101,7 @@ describe('surgeEvent workflow (time-skipping server)', function () {
       assert.equal(world.flagRows[1]?.key, 'surge-' + config.eventId);
       assert.equal(world.flagRows[1]?.waiting, 300);
       assert.deepEqual([...world.edgeFlags.entries()].sort(), [['chat_fallback_active', false], ['chat_surge_active', false]]);
+      assert.deepEqual(world.supportStatuses.map((s) => s.level), ['ok'], 'the fallback page status is set once, at the start');
       assert.equal(world.alerts.filter((a) => a.kind === 'transition').length, 4);
       const description = await handle.describe();
       assert.equal(description.typedSearchAttributes.get(SURGE_PHASE), 'ended');
@@ -264,6 +265,9 @@ describe('surgeEvent workflow (time-skipping server)', function () {
     await withWorker(world, async (taskQueue) => {
       const handle = await start(taskQueue, { config });
       await waitFor(() => world.edgeFlagWrites.length === 2); // both flags written off at the start
+      await handle.executeUpdate(setTierModeUpdate, { args: [{ tier: 4, mode: 'on', reason: 'origin down', by: 'alice' }] });
+      await waitFor(() => world.edgeFlags.get('chat_fallback_active') === true);
+      assert.equal(world.supportStatuses.at(-1)?.level, 'outage', 'the fallback page says why before it goes live');
       world.failEdgeWrites = 5; // this poll's three attempts fail; the next poll's third attempt succeeds
       await handle.executeUpdate(setTierModeUpdate, { args: [{ tier: 3, mode: 'on', reason: 'approved', by: 'alice' }] });
       // The activity's retry backoff runs on the server's clock: skip through it (less than one poll).

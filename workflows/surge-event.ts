@@ -12,6 +12,7 @@ import {
   continueAsNew,
   executeChild,
   log,
+  patched,
   proxyActivities,
   setCurrentDetails,
   setHandler,
@@ -27,7 +28,7 @@ import type { ActuationRecord, SurgeStatus } from './messages';
 import { applyTierMode, endOfEvent, evaluate, highestActiveTier, initialPolicyState, setAlert, setAutomationPaused, type PolicyResult } from './policy';
 import { SURGE_EVENT_ID, SURGE_PHASE, SURGE_TIER } from './search-attributes';
 import { TIER_DESCRIPTIONS } from './tiers';
-import { TIERS, type AlertMessage, type EventConfig, type EventPhase, type PolicyAction, type PolicyState, type Sample } from './types';
+import { TIERS, type AlertMessage, type EventConfig, type EventPhase, type PolicyAction, type PolicyState, type Sample, type SupportStatus } from './types';
 import { validateEventConfig } from './validate-config';
 
 const { fetchQueueMetrics, probeMessengerBootstrap } = proxyActivities<SurgeActivities>({
@@ -35,7 +36,7 @@ const { fetchQueueMetrics, probeMessengerBootstrap } = proxyActivities<SurgeActi
   startToCloseTimeout: '20 seconds',
   retry: { initialInterval: '1s', maximumAttempts: 2 },
 });
-const { writeFlagsRow, setEdgeFlag, setMessengerDeploymentVersion } = proxyActivities<SurgeActivities>({
+const { writeFlagsRow, setEdgeFlag, setMessengerDeploymentVersion, publishSupportStatus } = proxyActivities<SurgeActivities>({
   // Bounded: a failing actuator is left unapplied, alerted, and retried on the next poll.
   startToCloseTimeout: '1 minute',
   retry: { initialInterval: '2s', backoffCoefficient: 2, maximumAttempts: 3 },
@@ -282,6 +283,9 @@ export async function surgeEvent(input: SurgeEventInput): Promise<SurgeEventResu
     const a = target.actuator;
     switch (a.kind) {
       case 'edgeFlag':
+        // The fallback page shows this status; publish it before the page goes live, so nobody sees a stale one.
+        // Patched: histories recorded before this step existed (test/fixtures) must still replay.
+        if (a.key === 'chat_fallback_active' && patched('publish-support-status')) await publishSupportStatus({ status: supportStatus(target.desired, now()) });
         await setEdgeFlag({ key: a.key, value: target.desired });
         return 'applied';
       case 'messengerDeployment': {
@@ -414,6 +418,12 @@ export async function surgeEvent(input: SurgeEventInput): Promise<SurgeEventResu
   await Promise.all([...pendingAlerts]);
   log.info('event ended', { eventId: config.eventId, reason: endedReason });
   return { eventId: config.eventId, endedReason, transitions: policy.transitions.length, runs };
+}
+
+function supportStatus(fallbackActive: boolean, updatedAt: string): SupportStatus {
+  return fallbackActive
+    ? { level: 'outage', message: 'Chat is temporarily unavailable. The self-service answers below work, and email reaches us.', updatedAt }
+    : { level: 'ok', message: 'All support channels are available.', updatedAt };
 }
 
 function failureMessage(err: unknown): string {

@@ -3,7 +3,7 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { SurgeActivities } from '../../activities';
-import type { AlertMessage, EdgeFlagKey, FlagsRow } from '../../workflows/types';
+import type { AlertMessage, EdgeFlagKey, FlagsRow, SupportStatus } from '../../workflows/types';
 
 export interface Metrics {
   waiting: number;
@@ -24,6 +24,7 @@ export class FakeWorld {
   readonly edgeFlagWrites: { key: EdgeFlagKey; value: boolean; atMs: number }[] = [];
   readonly flagRows: FlagsRow[] = [];
   readonly alerts: AlertMessage[] = [];
+  readonly supportStatuses: SupportStatus[] = [];
   metricCalls = 0;
   /** Set to make the next N edge-flag writes fail (an actuator outage). */
   failEdgeWrites = 0;
@@ -68,7 +69,9 @@ export class FakeWorld {
         this.edgeFlags.set(key, value);
         this.edgeFlagWrites.push({ key, value, atMs: scheduledAt() });
       },
-      publishSupportStatus: async () => undefined,
+      publishSupportStatus: async ({ status }) => {
+        this.supportStatuses.push(status);
+      },
       probeMessengerBootstrap: async () => ({ healthy: true, status: 200 }),
       sendAlert: async (alert) => {
         this.alerts.push(alert);
