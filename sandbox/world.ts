@@ -9,6 +9,7 @@ import { GenesysSession, type GenesysSessionOptions } from '../activities/genesy
 import { SMTP_TIMEOUTS } from '../activities/notify';
 import { createMemoryKvBackend, SANDBOX_CLOUDFLARE, startCloudflareSandbox, type CloudflareSandbox, type KvBackend } from './cloudflare';
 import { createContactCenter, createRealtimeDriver, loadScenario, type ContactCenter, type MetricsSource, type RealtimeDriver, type Scenario } from './contact-center';
+import type { AsyncDeflectionHook } from './contact-center/deflection-hook';
 import { SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET, startGenesysSandbox, type GenesysSandbox } from './genesys';
 import { startSmtpSandbox, type SmtpSandbox } from './smtp';
 import { createApiFaultApplier, type ApiFaultApplier } from './world/api-faults';
@@ -61,6 +62,8 @@ export interface SandboxWorldOptions {
   faultLatencyScale?: number;
   /** Minimum gap between KV writes to one key (Cloudflare: 1 s of wall time); default 1000. */
   kvMinWriteIntervalMs?: number;
+  /** Passed to the simulator: told of every customer who accepts an email or callback follow-up. */
+  onAsyncDeflection?: AsyncDeflectionHook;
 }
 
 export interface SandboxWorld {
@@ -130,7 +133,7 @@ export async function startSandboxWorld(options: SandboxWorldOptions): Promise<S
     const controls = createTierControlsReader(genesys.state, kv, wiring);
     await controls.refresh();
     faults = createApiFaultApplier(scenario, genesys.state, { latencyScale: options.faultLatencyScale, seed: options.seed });
-    sim = createContactCenter({ scenario, seed: options.seed, controls });
+    sim = createContactCenter({ scenario, seed: options.seed, controls, onAsyncDeflection: options.onAsyncDeflection });
 
     let driver: RealtimeDriver | undefined;
     let ticker: NodeJS.Timeout | undefined;

@@ -5,6 +5,7 @@
 // and tier controls sampled on a fixed simulated cadence, never on the caller's wall clock.
 import type { Scenario } from '../scenarios/schema';
 import { createAgentPool, type Agent, type AgentPool } from './agent-pool';
+import type { AsyncDeflectionHook } from './deflection-hook';
 import { createEventQueue } from './event-queue';
 import { createRandom, deriveSeed, type Random } from './random';
 import { compileRateProfile } from './rate-profile';
@@ -29,6 +30,8 @@ export interface ContactCenterOptions {
   controls?: ControlsSource;
   /** How often (simulated) the controls are read; the real ones move at poll speed, 10 s is finer than any poll. */
   controlsRefreshSeconds?: number;
+  /** Told of every customer who accepts an email or callback follow-up (a drill makes the promise for real). */
+  onAsyncDeflection?: AsyncDeflectionHook;
 }
 
 export interface ContactCenter extends MetricsSource {
@@ -284,7 +287,9 @@ export function createContactCenter(options: ContactCenterOptions): ContactCente
     if (controls.tier4) return deflect('fallback-page');
     if (controls.tier3 && !startsDespiteNotice) return deflect('notice');
     if (controls.tier2 && acceptsOffer) {
-      return deflect(channelDraw < channelWeights.email ? 'email' : channelDraw < channelWeights.email + channelWeights.callback ? 'callback' : 'faq');
+      const channel = channelDraw < channelWeights.email ? 'email' : channelDraw < channelWeights.email + channelWeights.callback ? 'callback' : 'faq';
+      if (channel !== 'faq') options.onAsyncDeflection?.({ simTimeMs: now, queueId: queue.id, channel });
+      return deflect(channel);
     }
     const c: Conversation = { state: BOT, queue, lowUrgency, agent: null, enqueuedAt: 0, openIndex: 0, epoch };
     if (bot) {

@@ -4,6 +4,7 @@ import { describeRule } from '../../workflows/policy';
 import { TIER_DESCRIPTIONS } from '../../workflows/tiers';
 import type { EventConfig, TierNumber } from '../../workflows/types';
 import { DEFLECTION_CHANNELS, type Outcomes } from '../contact-center';
+import type { PromiseSummary } from './promises';
 import { FLAP_MINUTES, type DrillResult, type RunOutcome } from './run-drill';
 
 const fmt = (m: number | null) => (m === null ? '-' : `min ${m.toFixed(1)}`);
@@ -87,5 +88,27 @@ export function renderDrillReport(result: DrillResult, chartFile = 'chart.svg'):
     lines.push(`  - ${route}: ${c.count} (${Object.entries(c.byStatus).map(([s, n]) => `${s}: ${n}`).join(', ')})`);
   }
   lines.push(`- Cloudflare KV writes: ${result.cloudflareKvWrites}; alert emails: ${result.alertsSent}`, '');
+  if (result.promises) lines.push(...promiseLines(result.promises));
   return lines.join('\n');
+}
+
+function promiseLines(p: PromiseSummary): string[] {
+  const alerts = Object.entries(p.alerts).map(([kind, n]) => `${kind}: ${n}`).join(', ') || 'none';
+  return [
+    '## Promises', '',
+    `Customers who accepted an async follow-up in the simulator: ${p.accepted.email} email, ${p.accepted.callback} callback (callbacks are an agent's promise and are not followed up here). ` +
+      `One in every ${p.sampleEvery} email acceptances (capped per drill, to keep it fast) was posted to POST /deflections with a ${p.deadlineMinutes}-minute deadline: ${p.sampled} promises made for real.`,
+    '',
+    '| sampled promises | count |', '|---|---:|',
+    `| made | ${p.sampled} |`,
+    `| **kept on time** | ${p.keptOnTime} |`,
+    `| kept late | ${p.late} |`,
+    `| failed | ${p.failed} |`,
+    `| still pending at the end | ${p.stillPending} |`,
+    `| not recorded (endpoint refused or failed) | ${p.notRecorded} |`,
+    '',
+    `Operator alerts raised by the promises: ${alerts}.`,
+    ...(p.errors.length > 0 ? ['', 'Endpoint errors (first few):', ...p.errors.map((e) => `- ${e}`)] : []),
+    '',
+  ];
 }

@@ -1,10 +1,14 @@
 // A drill: the scenario run twice on the simulator, once with the controller (the surgeEvent workflow and the
 // real activities against the sandbox world, on the time-skipping server: simulated hours in seconds) and
 // once without it (the baseline), with everything a report needs.
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { Context } from '@temporalio/activity';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { createActivities } from '../../activities';
+import { createActivities, type WorkerActivities } from '../../activities';
+import { deflectionDepsFromEnv } from '../../activities/deflection';
+import { createNotifyActivities } from '../../activities/notify';
+import { startDeflectionServer } from '../../client/deflections';
 import { surgeEventWorkflowId } from '../../workflows/ids';
 import { statusQuery } from '../../workflows/messages';
 import { surgeEvent } from '../../workflows/surge-event';
@@ -13,8 +17,31 @@ import { createContactCenter, loadScenario, type MinuteSample, type Outcomes, ty
 import type { CounterSnapshot } from '../genesys';
 import { drillEventConfig, startSandboxWorld } from '../world';
 import { quietRuntime, timeSkippingEnv, workflowBundle } from '../temporal-env';
+import { createDrillPromises, sampleEveryFor, type PromiseSummary } from './promises';
 import { replaySamples } from './replay';
 import { createServerAnchoredClock, createSimTimeActivities, finalPolls, type PollRecord } from './sim-time-activities';
+import { createSmtpOutageSchedule, type SmtpOutageWindow } from './smtp-outage';
+
+export interface DrillPromiseOptions {
+  /** At most this many email promises are made for real per drill (default 40): drills stay fast. */
+  maxSampled?: number;
+  /** The follow-up promised, in simulated minutes from the customer's acceptance (default 120). */
+  deadlineMinutes?: number;
+  /** Operators hear of a promise still undelivered this long before its deadline (default 30). */
+  atRiskMarginMinutes?: number;
+  /** A mail server outage over part of the drill (the customer follow-ups and alerts share the SMTP sandbox). */
+  smtpOutage?: SmtpOutageWindow;
+}
+
+const PROMISE_DEFAULTS = { maxSampled: 40, deadlineMinutes: 120, atRiskMarginMinutes: 30, giveUpAfterMinutes: 60 } as const;
+
+// What the drill's worker needs to send customer follow-ups through the world's SMTP sandbox.
+const DRILL_DEFLECTION_ENV = {
+  DEFLECTION_BRAND_NAME: 'Sandbox Store',
+  DEFLECTION_SUPPORT_URL: 'https://help.sandbox.example/contact',
+  DEFLECTION_EMAIL_FROM: 'Sandbox Care <care@sandbox.local>',
+  DEFLECTION_ALERT_RECIPIENTS: 'ops@sandbox.local',
+};
 
 export interface DrillOptions {
   scenario: string | Scenario;
@@ -26,6 +53,8 @@ export interface DrillOptions {
   /** A time-skipping environment to reuse (a fresh one is started and torn down otherwise). */
   env?: TestWorkflowEnvironment;
   workflowBundle?: WorkflowBundleWithSourceMap;
+  /** Async deflection promises made for a sample of the customers who accept an email follow-up; false: none. */
+  promises?: DrillPromiseOptions | false;
 }
 
 export interface RunOutcome {
@@ -67,7 +96,10 @@ export interface DrillResult {
   polls: (PollRecord & { minute: number })[];
   genesysApiCalls: CounterSnapshot;
   cloudflareKvWrites: number;
+  /** Operator alert emails about tiers (customer follow-ups and promise alerts are counted under `promises`). */
   alertsSent: number;
+  /** Null when the drill made no promises (`promises: false`). */
+  promises: PromiseSummary | null;
   /** Errored + dropped with the controller: what a customer sees as "chat broke". */
   customerFacingErrors: number;
   elapsedMs: number;
@@ -96,7 +128,29 @@ export async function runDrill(options: DrillOptions): Promise<DrillResult> {
     const bundle = options.workflowBundle ?? (await bundleForDrills());
     const epochMs = await env.currentTimeMs();
     const clock = createServerAnchoredClock(epochMs);
+    // The baseline first: its arrivals size the promise sample before the controller's run starts.
+    const baselineSim = createContactCenter({ scenario, seed });
+    baselineSim.advanceTo(baselineSim.durationMs);
+    const eventId = options.base?.eventId ?? `drill-${scenario.name}-${randomUUID().slice(0, 6)}`;
+    const promiseOptions = options.promises === false ? null : { ...PROMISE_DEFAULTS, ...options.promises };
+    const secret = randomBytes(24).toString('hex');
+    const channels = scenario.deflection.tier2Channels;
+    const expectedEmails = baselineSim.outcomes().arrivals * scenario.deflection.tier2AcceptShare * (channels.email / (channels.email + channels.callback + channels.faq || 1));
+    let endpointUrl = '';
+    const promises = promiseOptions
+      ? createDrillPromises({
+          endpointUrl: () => endpointUrl,
+          secret,
+          epochMs,
+          runId: `${eventId}-${randomUUID().slice(0, 6)}`,
+          eventId,
+          sampleEvery: sampleEveryFor(expectedEmails, promiseOptions.maxSampled),
+          maxSampled: promiseOptions.maxSampled,
+          deadlineMinutes: promiseOptions.deadlineMinutes,
+        })
+      : null;
     const world = await startSandboxWorld({
+      ...(promises ? { onAsyncDeflection: promises.hook } : {}),
       scenario,
       seed,
       clock,
@@ -107,23 +161,49 @@ export async function runDrill(options: DrillOptions): Promise<DrillResult> {
       faultLatencyScale: 1 / 20,
       kvMinWriteIntervalMs: 0,
     });
+    // Closed after the drill, newest first, whatever happens.
+    const closers: (() => unknown)[] = [() => world.close()];
     try {
-      const config = drillEventConfig(scenario, { epochMs, base: options.base, preArm: options.preArm, eventId: options.base?.eventId ?? `drill-${scenario.name}-${randomUUID().slice(0, 6)}` });
-      const polls: PollRecord[] = [];
+      const taskQueue = `drill-${randomUUID()}`;
+      const endpoint = promiseOptions
+        ? await startDeflectionServer({
+            client: env.client,
+            secret,
+            taskQueue,
+            port: 0,
+            atRiskMarginMinutes: promiseOptions.atRiskMarginMinutes,
+            giveUpAfterMinutes: promiseOptions.giveUpAfterMinutes,
+            // Deadlines are checked on the scenario's clock, not the wall's.
+            now: () => epochMs + clock(),
+            onError: () => undefined, // counted as not recorded in the summary
+          })
+        : null;
+      if (endpoint) closers.push(() => endpoint.close());
+      endpointUrl = endpoint?.url ?? '';
       // Retry back-off inside the Genesys session runs on the wall clock: shortened 20x with the clock.
       const deps = world.activityDeps({ genesys: { sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms / 20)) } });
-      const activities = createSimTimeActivities({ world, clock, polls, activities: createActivities(deps) });
-      const taskQueue = `drill-${randomUUID()}`;
+      const deflection = promiseOptions ? deflectionDepsFromEnv({ ...world.env, ...DRILL_DEFLECTION_ENV }, { sendAlert: createNotifyActivities(deps.notify).sendAlert }) : undefined;
+      if (deflection?.email.via === 'smtp') closers.push(() => deflection.email.via === 'smtp' && deflection.email.transport.close());
+      const config = drillEventConfig(scenario, { epochMs, base: options.base, preArm: options.preArm, eventId });
+      const polls: PollRecord[] = [];
+      const real = createActivities({ ...deps, ...(deflection ? { deflection } : {}) });
+      const simTimed = createSimTimeActivities({ world, clock, polls, activities: real });
+      // Follow-ups run on the server's time as it is, and may outlive the scenario: they do not move the simulator.
+      const activities = withSmtpOutage(
+        { ...simTimed, lookupDeflectionContent: real.lookupDeflectionContent, deliverDeflectionEmail: real.deliverDeflectionEmail, deliverDeflectionSms: real.deliverDeflectionSms, sendDeflectionAlert: real.sendDeflectionAlert },
+        createSmtpOutageSchedule(world.smtp, promiseOptions?.smtpOutage),
+        epochMs,
+      );
       const worker = await Worker.create({ connection: env.nativeConnection, workflowBundle: bundle, taskQueue, activities });
-      const status = await worker.runUntil(async () => {
+      const { status, promiseSummary } = await worker.runUntil(async () => {
         const handle = await env.client.workflow.start(surgeEvent, { taskQueue, workflowId: surgeEventWorkflowId(config.eventId), args: [{ config, continueAsNewAfterEvents: HISTORY_EVENTS_PER_RUN }] });
         await handle.result();
-        return handle.query(statusQuery);
+        const status = await handle.query(statusQuery);
+        if (!promises) return { status, promiseSummary: null };
+        await promises.settle(env.client);
+        return { status, promiseSummary: await promises.summarise(env.client) };
       });
       world.sim.advanceTo(Math.max(world.sim.now(), world.sim.durationMs));
-
-      const baselineSim = createContactCenter({ scenario, seed });
-      baselineSim.advanceTo(baselineSim.durationMs);
 
       const minute = (ms: number) => (ms - epochMs) / 60_000;
       const transitions = status.transitions.map((t) => ({ ...t, minute: minute(Date.parse(t.at)) }));
@@ -147,12 +227,13 @@ export async function runDrill(options: DrillOptions): Promise<DrillResult> {
         polls: seen,
         genesysApiCalls: world.genesys.state.readCounters(),
         cloudflareKvWrites: world.cloudflare.requests.kvPut,
-        alertsSent: world.smtp.messages().length,
+        alertsSent: world.smtp.messages().filter((m) => !m.headers['x-surge-deflection-reference'] && !/\bDeflection DF-/.test(m.subject)).length,
+        promises: promiseSummary,
         customerFacingErrors: outcomes.errored + outcomes.dropped,
         elapsedMs: performance.now() - started,
       };
     } finally {
-      await world.close();
+      for (const close of closers.reverse()) await close();
     }
   } finally {
     if (ownEnv) await env.teardown();
@@ -179,4 +260,17 @@ function summariseTier(tier: TierNumber, armedAtMinute: number | null, transitio
     flaps: holds.filter((h, i) => h < FLAP_MINUTES && moves[i + 1].cause !== 'event-end').length,
     shortestHoldMinutes: holds.length > 0 ? Math.min(...holds) : null,
   };
+}
+
+/** Applies the drill's SMTP outage window before every activity, at the time the server scheduled it. */
+function withSmtpOutage(activities: WorkerActivities, outageAt: (simMs: number) => Promise<void>, epochMs: number): WorkerActivities {
+  const wrapped = { ...activities };
+  for (const name of Object.keys(activities) as (keyof WorkerActivities)[]) {
+    const inner = activities[name] as (input: unknown) => Promise<unknown>;
+    (wrapped as Record<string, unknown>)[name] = async (input: unknown) => {
+      await outageAt(Context.current().info.currentAttemptScheduledTimestampMs - epochMs);
+      return inner(input);
+    };
+  }
+  return wrapped;
 }
