@@ -1,5 +1,6 @@
 // The contracts shared by the workflow, the pure policy, the activities and the clients.
 // Deterministic and dependency-free: this module is bundled into the workflow sandbox.
+import type { FailureClass } from './failure-classes';
 
 export type TierNumber = 1 | 2 | 3 | 4;
 export const TIERS: readonly TierNumber[] = [1, 2, 3, 4];
@@ -8,7 +9,12 @@ export const TIERS: readonly TierNumber[] = [1, 2, 3, 4];
 export type TierMode = 'auto' | 'on' | 'off';
 export const TIER_MODES: readonly TierMode[] = ['auto', 'on', 'off'];
 
-export type EventPhase = 'scheduled' | 'active' | 'ended';
+/**
+ * `ending`: the end has begun (schedule or `endEvent`); overrides are refused and every actuator is being
+ * restored. `ended`: every actuator observed normal. `ended-with-failures`: some could not be restored; the
+ * final alert and the status name each one and the manual fix.
+ */
+export type EventPhase = 'scheduled' | 'active' | 'ending' | 'ended' | 'ended-with-failures';
 
 // ---------------------------------------------------------------------------------------------
 // Event configuration (the workflow input; never holds a secret)
@@ -119,7 +125,13 @@ export type Sample =
       /** Messenger bootstrap probe, where configured; a failure counts toward tier 4. */
       messengerHealthy?: boolean;
     }
-  | { ok: false; at: string; error: string };
+  | {
+      ok: false;
+      at: string;
+      error: string;
+      /** What the failure says about the platform (workflows/failure-classes.ts); absent in old histories (= platform). */
+      failureClass?: FailureClass;
+    };
 
 // ---------------------------------------------------------------------------------------------
 // Policy state (carried across continue-as-new; keep it small)
