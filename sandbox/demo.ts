@@ -105,7 +105,8 @@ function demoStatusLine(world: SandboxWorld, profile: ReturnType<typeof compileR
     `waiting ${world.sim.totals().waiting}`,
   ];
   if (!status) {
-    parts.push(`controller not answering (${error ?? 'no status'})`);
+    // One line, whatever the error: a gRPC message can run to paragraphs.
+    parts.push(`controller not answering (${(error ?? 'no status').split('\n')[0]!.slice(0, 100)})`);
   } else if (status.phase === 'ended' || status.phase === 'ended-with-failures') {
     parts.push(`event ${status.phase}${status.endedReason ? ` (${status.endedReason})` : ''}: re-run npm start for a fresh demo`);
   } else {
