@@ -1,7 +1,7 @@
 // `npm start`: the whole local stack in one process tree, on 127.0.0.1: the Temporal dev server (SQLite in
 // .temporal/, Web UI), the sandboxes (Genesys driven by the contact-centre simulator, Cloudflare KV wired into
 // the local edge Worker, SMTP with a web mailbox), the worker with the real activities, the ops dashboard,
-// and the demo event `demo-flash-sale` in accelerated time. Ctrl-C stops everything.
+// and the demo event `demo-flash-sale` in accelerated time, repeating (sandbox/demo.ts). Ctrl-C stops everything.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
@@ -10,7 +10,7 @@ import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { startDashboard, type RunningDashboard } from '../client/dashboard/server';
-import { SurgeClient, SurgeClientError } from '../client/surge-client';
+import { SurgeClient } from '../client/surge-client';
 import { ensureTemporalCli } from '../scripts/provision-temporal';
 import { deflectionDepsFromEnv } from '../activities/deflection';
 import { createNotifyActivities } from '../activities/notify';
@@ -18,10 +18,11 @@ import { startDeflectionServer } from '../client/deflections';
 import { createSurgeWorker } from '../workers/worker';
 import { startLocalEdge, type LocalEdge } from './edge';
 import { startMessengerSandbox, type MessengerSandbox } from './messenger/server';
-import { startSandboxWorld, scaledEventConfig, type SandboxWorld } from './world';
+import { startSandboxWorld, type SandboxWorld } from './world';
 import type { KvBackend } from './cloudflare';
+import { DEMO_EVENT_ID, startDemoEvent, startDemoStatusLine, type DemoEvent } from './demo';
 
-export const DEMO_EVENT_ID = 'demo-flash-sale';
+export { DEMO_EVENT_ID };
 const ROOT = path.resolve(__dirname, '..');
 
 export interface StackPorts {
@@ -68,6 +69,10 @@ export interface StackOptions {
   stateDir?: string;
   dashboardToken?: string;
   scenario?: string;
+  /** How long the demo event stays open, wall ms (default a week); the flash sale repeats within it. */
+  demoWindowMs?: number;
+  /** A line on `log` saying where the demo is, every this many ms (default 5000; 0: none). */
+  demoStatusEveryMs?: number;
   log?: (line: string) => void;
 }
 
@@ -77,7 +82,7 @@ export interface Stack {
   deflectionSecret: string;
   client: Client;
   world: SandboxWorld;
-  demo: { eventId: string; reused: boolean };
+  demo: DemoEvent;
   stop(): Promise<void>;
 }
 
@@ -110,6 +115,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       scenario: options.scenario ?? 'flash-sale-10x',
       clock: 'realtime',
       acceleration,
+      loop: true,
       kv: edge.kv as unknown as KvBackend,
       ports: { genesys: ports.genesys, cloudflare: ports.cloudflare, smtp: ports.smtp, smtpHttp: ports.smtpHttp },
     });
@@ -141,10 +147,17 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     const deflections = await startDeflectionServer({ client, secret: deflectionSecret, port: ports.deflection, host: '127.0.0.1' });
     stops.push(() => deflections.close());
 
-    const demo = await startDemoEvent(client, world, acceleration, {
+    const demo = await startDemoEvent(client, world, {
+      acceleration,
+      ...(options.demoWindowMs !== undefined ? { windowMs: options.demoWindowMs } : {}),
       dashboardUrl: dashboard.url,
       temporalUiUrl: temporalUi,
     });
+    const statusEveryMs = options.demoStatusEveryMs ?? 5_000;
+    if (statusEveryMs > 0) {
+      const stopStatusLine = startDemoStatusLine(client, world, { everyMs: statusEveryMs, log });
+      stops.push(async () => stopStatusLine());
+    }
     return {
       urls: {
         dashboard: dashboard.url,
@@ -166,29 +179,6 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     };
   } catch (err) {
     await stop();
-    throw err;
-  }
-}
-
-/** The demo event runs from now for the scenario's length; a demo still running from an earlier start is reused. */
-async function startDemoEvent(client: Client, world: SandboxWorld, acceleration: number, links: { dashboardUrl: string; temporalUiUrl: string }) {
-  const config = scaledEventConfig(world.scenario, {
-    epochMs: world.epochMs,
-    acceleration,
-    eventId: DEMO_EVENT_ID,
-    preArm: false,
-    alertRecipients: ['cc-ops@example.com'],
-  });
-  config.name = 'Demo flash sale (10x, accelerated)';
-  // Scaled time shrinks the staleness limit below a second; on a busy laptop a sample can take that long to
-  // reach the policy, and a stale sample holds every tier. Keep a few real seconds of slack.
-  config.staleAfterSeconds = Math.max(config.staleAfterSeconds, 5);
-  config.alerts = { ...config.alerts, dashboardUrl: links.dashboardUrl, temporalUiUrl: links.temporalUiUrl };
-  try {
-    await new SurgeClient(client).startEvent(config);
-    return { eventId: DEMO_EVENT_ID, reused: false };
-  } catch (err) {
-    if (err instanceof SurgeClientError && err.kind === 'already-running') return { eventId: DEMO_EVENT_ID, reused: true };
     throw err;
   }
 }
@@ -292,8 +282,8 @@ async function main(): Promise<void> {
       `  Cloudflare sandbox ${stack.urls.cloudflare}`,
       `  SMTP sandbox       ${stack.urls.smtp}`,
       '',
-      `demo event ${stack.demo.eventId} ${stack.demo.reused ? 'was already running: reused' : 'started'}: the flash-sale scenario in accelerated time.`,
-      'Try: npm run surge -- status demo-flash-sale      Ctrl-C stops everything.',
+      `demo event ${stack.demo.eventId} started${stack.demo.earlier === 'none' ? '' : ` (the one from an earlier start was ${stack.demo.earlier})`}: the flash sale in accelerated time, repeating until ${stack.demo.endAt}.`,
+      'Try: npx surge status demo-flash-sale      Ctrl-C stops everything. Where the demo is, every few seconds:',
     ].join('\n'),
   );
   let stopping = false;
