@@ -230,13 +230,14 @@ export async function createDashboardServer(options: DashboardOptions): Promise<
     const wait = authFailures.wait(client);
     if (wait === 0) return false;
     res.setHeader('Retry-After', String(wait));
+    res.setHeader('Connection', 'close'); // the body stays unread: closed, not drained
     if (path === '/login') sendHtml(res, 429, loginPage('throttled'));
     else sendError(res, 429, `too many failed sign-in attempts from this client; retry after ${wait} s`, { retryAfterSeconds: wait });
-    req.resume(); // a bounded form or nothing: the limit on bodies still applies to what is read
     return true;
   }
 
   function sendUnauthorized(req: IncomingMessage, res: ServerResponse, path: string): void {
+    if (!req.complete) res.setHeader('Connection', 'close'); // a stranger's body is closed on, never drained
     if (auth.basicAuthEnabled) res.setHeader('WWW-Authenticate', 'Basic realm="surge-fallback ops", charset="UTF-8"');
     if (path.startsWith('/api/')) return sendError(res, 401, 'authentication required: send Authorization: Bearer <operator token>, basic auth, or sign in at /login');
     if (auth.tokenEnabled) return sendHtml(res, 401, loginPage('required'));
