@@ -63,7 +63,7 @@ export function parseCookies(header: string | undefined): Map<string, string> {
     const eq = part.indexOf('=');
     if (eq <= 0) continue;
     const name = part.slice(0, eq).trim();
-    if (cookies.has(name)) continue;
+    if (name === '' || cookies.has(name)) continue;
     try {
       cookies.set(name, decodeURIComponent(part.slice(eq + 1).trim()));
     } catch {
