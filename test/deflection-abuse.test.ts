@@ -8,7 +8,11 @@ import { Client, WorkflowNotFoundError } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { startDeflectionServer, type DeflectionServerOptions, type RunningDeflectionServer } from '../client/deflections';
 import { recipientKey } from '../client/deflections/server';
-import { greetingName } from '../activities/deflection-templates';
+import { greetingName, renderDeflectionEmail } from '../activities/deflection-templates';
+import { createDeflectionActivities } from '../activities/deflection';
+import { alertSubject } from '../activities/alert-templates';
+import { createRateLimiter } from '../client/rate-limit';
+import type { AlertMessage } from '../workflows/types';
 import { deflectionReference, deflectionWorkflowId, validateDeflectionRequest } from '../workflows/deflection-types';
 import { devServerEnv } from './helpers/temporal';
 
@@ -225,5 +229,40 @@ describe('deflection text rules (table)', () => {
     assert.equal(key('d.a.n.a@gmail.com'), key('dana@gmail.com'));
     assert.notEqual(key('d.ana@example.com'), key('dana@example.com'));
     assert.equal(recipientKey({ channel: 'sms', customerPhone: '+14155550100' }), 'sms:+14155550100');
+  });
+
+  it('keeps a hostile eventId out of the alert subject and a hostile name out of the email, for inputs accepted before the rules', async () => {
+    const sent: AlertMessage[] = [];
+    const activities = createDeflectionActivities({
+      brand: { name: 'Acme Store', supportUrl: 'https://help.acme.example' },
+      email: { via: 'smtp', transport: {} as never, from: 'care@acme.example' },
+      alerts: { sendAlert: async (alert) => (sent.push(alert), { messageId: 'm-1' }), recipients: ['ops@acme.example'] },
+    });
+    const request = { ...base, channel: 'email' as const, promisedBy: '2026-03-01T11:00:00Z', eventId: 'x] URGENT: reset your password at evil.example [y', customerName: 'Dana\u202e\u0007' };
+    const reference = deflectionReference(request.conversationId);
+    const status = { promisedBy: request.promisedBy, promisedAt: '2026-03-01T09:00:00Z' } as never;
+    await activities.sendDeflectionAlert({ request, reference, kind: 'at-risk', status });
+    assert.equal(sent[0]!.eventId, 'deflections');
+    assert.match(alertSubject(sent[0]!), /^\[surge deflections\] Deflection DF-/);
+    assert.doesNotMatch(sent[0]!.body, /\u202e|\u0007/);
+    const email = renderDeflectionEmail({ brand: { name: 'Acme Store', supportUrl: 'https://help.acme.example' }, request, reference, content: { ready: true, headline: 'Update', lines: [] } });
+    assert.match(email.text, /^Hello,\n/);
+  });
+
+  it('limits with token buckets: the burst, then one per limit-th of the window, refunds and pruning (table)', () => {
+    let now = 0;
+    const limiter = createRateLimiter({ limit: 3, windowMs: 3600_000 }, () => now);
+    assert.deepEqual([limiter.take('a'), limiter.take('a'), limiter.take('a')], [0, 0, 0]);
+    assert.equal(limiter.take('a'), 1200, 'the next token is 20 minutes away');
+    assert.equal(limiter.take('b'), 0, 'keys are separate');
+    now += 600_000;
+    assert.equal(limiter.wait('a'), 600);
+    limiter.refund('a');
+    assert.equal(limiter.take('a'), 0, 'a refunded token can be taken again');
+    assert.equal(limiter.take('a'), 600);
+    now += 3 * 3600_000;
+    for (let i = 0; i < 1_500; i++) limiter.take(`k${i}`);
+    assert.equal(limiter.size, 1_500, 'the rested keys a and b were pruned, the 1500 in use kept');
+    assert.throws(() => createRateLimiter({ limit: 0, windowMs: 1000 }), /whole number >= 1/);
   });
 });
