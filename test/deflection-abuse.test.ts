@@ -7,7 +7,8 @@ import { after, before, describe, it } from 'mocha';
 import { Client, WorkflowNotFoundError } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { startDeflectionServer, type DeflectionServerOptions, type RunningDeflectionServer } from '../client/deflections';
-import { recipientKey } from '../client/deflections/server';
+import { deflectionServerOptionsFromEnv, recipientKey } from '../client/deflections/server';
+import { dashboardGuardsFromEnv } from '../client/dashboard/guards-env';
 import { greetingName, renderDeflectionEmail } from '../activities/deflection-templates';
 import { createDeflectionActivities } from '../activities/deflection';
 import { alertSubject } from '../activities/alert-templates';
@@ -264,5 +265,19 @@ describe('deflection text rules (table)', () => {
     for (let i = 0; i < 1_500; i++) limiter.take(`k${i}`);
     assert.equal(limiter.size, 1_500, 'the rested keys a and b were pruned, the 1500 in use kept');
     assert.throws(() => createRateLimiter({ limit: 0, windowMs: 1000 }), /whole number >= 1/);
+  });
+
+  it('reads the limits from the environment, naming a wrong variable (table)', () => {
+    const defaults = deflectionServerOptionsFromEnv({ DEFLECTION_SHARED_SECRET: SECRET });
+    assert.deepEqual([defaults.recipientLimit, defaults.callerLimit, defaults.trustProxyHops], [{ limit: 3, windowMs: 3600_000 }, { limit: 3000, windowMs: 60_000 }, 0]);
+    const set = deflectionServerOptionsFromEnv({ DEFLECTION_SHARED_SECRET: SECRET, DEFLECTION_RECIPIENT_LIMIT: '5', DEFLECTION_RECIPIENT_WINDOW_SECONDS: '86400', DEFLECTION_TRUST_PROXY: 'true' });
+    assert.deepEqual([set.recipientLimit, set.trustProxyHops], [{ limit: 5, windowMs: 86_400_000 }, 1]);
+    for (const [name, value] of [['DEFLECTION_RECIPIENT_LIMIT', '2.5'], ['DEFLECTION_CALLER_WINDOW_SECONDS', '-1'], ['DEFLECTION_TRUST_PROXY', 'maybe']]) {
+      assert.throws(() => deflectionServerOptionsFromEnv({ DEFLECTION_SHARED_SECRET: SECRET, [name]: value }), new RegExp(name));
+    }
+    assert.deepEqual(dashboardGuardsFromEnv({}), { trustProxyHops: 0, authFailureLimit: { limit: 10, windowMs: 900_000 } });
+    assert.equal(dashboardGuardsFromEnv({ DASHBOARD_PUBLIC_URL: 'https://ops.example.com' }).publicUrl, 'https://ops.example.com');
+    assert.throws(() => dashboardGuardsFromEnv({ DASHBOARD_PUBLIC_URL: 'ops.example.com' }), /DASHBOARD_PUBLIC_URL/);
+    assert.throws(() => dashboardGuardsFromEnv({ DASHBOARD_AUTH_FAILURE_LIMIT: '0' }), /DASHBOARD_AUTH_FAILURE_LIMIT/);
   });
 });
