@@ -192,7 +192,8 @@ export async function createDashboardServer(options: DashboardOptions): Promise<
     const stop = () => {
       closed = true;
       clearTimeout(timer);
-      if (sessionId) streamsBySession.get(sessionId)?.delete(end);
+      const set = sessionId ? streamsBySession.get(sessionId) : undefined;
+      if (set?.delete(end) && set.size === 0) streamsBySession.delete(sessionId!);
     };
     const end = () => {
       if (closed) return;
