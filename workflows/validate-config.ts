@@ -1,9 +1,9 @@
 // Semantic checks of an event config, run by the CLI before starting and by the workflow on start,
 // so a config that would flap, never fire or fight itself is refused with the field named.
 import type { ActuatorConfig, EventConfig, MetricCondition, MetricRule } from './types';
+import { EVENT_ID_PATTERN as EVENT_ID } from './ids';
 
 const TIER_KEYS = ['1', '2', '3', '4'];
-const EVENT_ID = /^[a-z0-9][a-z0-9-]{0,62}$/;
 
 /** Returns one message per problem, each starting with the path of the field; empty when valid. */
 export function validateEventConfig(config: EventConfig): string[] {
