@@ -207,6 +207,9 @@ export async function surgeEvent(input: SurgeEventInput): Promise<SurgeEventResu
     } else if (action.type === 'recommend') {
       const r = action.recommendation;
       queueAlert('recommendation', `approve tier ${r.tier}? (${r.action})`, `The rule for tier ${r.tier} is met: ${r.reason}. Tier ${r.tier} is manual: an operator decides (force it on, or leave it).`);
+    } else if (action.condition === 'controller-misconfigured') {
+      // issue 11 (sensing): the controller's own mistake; one alert naming the fix, never tier 4.
+      queueAlert('metrics', action.raised ? 'controller misconfigured: tiers held' : 'controller observes the platform again', action.message);
     } else if (action.condition === 'metrics-unavailable') {
       queueAlert('metrics', action.raised ? 'queue metrics unavailable' : 'queue metrics back', action.message);
     } else if (action.condition.startsWith('actuator-failed')) {

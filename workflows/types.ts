@@ -188,7 +188,7 @@ export interface Transition {
 }
 
 /** Alert conditions raised once and cleared once, so a persisting problem sends one email, not a storm. */
-export type AlertCondition = 'metrics-unavailable' | `actuator-failed-tier-${TierNumber}` | `recommendation-tier-${TierNumber}`;
+export type AlertCondition = 'metrics-unavailable' | 'controller-misconfigured' | `actuator-failed-tier-${TierNumber}` | `recommendation-tier-${TierNumber}`;
 
 export interface PolicyState {
   tiers: Record<TierNumber, TierState>;
