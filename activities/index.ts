@@ -12,6 +12,8 @@ export interface QueueMetricsSample {
 export interface SurgeActivities {
   /** Sums message-media metrics over the queues; throws (never returns zeros) when the platform can't say. */
   fetchQueueMetrics(input: { queueIds: string[] }): Promise<QueueMetricsSample>;
+  /** The configured queue IDs that do not exist (or the OAuth client cannot see): the controller's mistake, by name. */
+  verifyQueues(input: { queueIds: string[] }): Promise<{ unknown: string[] }>;
   /** Publishes `version` of a flow and follows the asynchronous operation; a no-op when it is already live. */
   publishFlowVersion(input: { flowId: string; version: string }): Promise<{ alreadyPublished: boolean }>;
   /** Creates or replaces the event's flags row in the Architect data table. */

@@ -187,6 +187,29 @@ describe('surgeEvent workflow (time-skipping server)', function () {
     });
   });
 
+  it('an unknown queue ID started straight through Temporal never turns on the fallback page; status names the queue', async () => {
+    const world = new FakeWorld();
+    world.unknownQueues.add('q-does-not-exist');
+    const config = await eventConfig(0, 1, { queueIds: ['q-sales', 'q-does-not-exist'] });
+    await withWorker(world, async (taskQueue) => {
+      const handle = await start(taskQueue, { config });
+      await handle.result();
+      const status = await handle.query(statusQuery);
+      assert.deepEqual(status.transitions.filter((t) => t.tier === 4), [], 'tier 4 never moved');
+      assert.equal(world.edgeFlagWrites.some((w) => w.key === 'chat_fallback_active' && w.value), false, 'the fallback page never went on');
+      assert.equal(world.metricCalls, 0, 'no metrics trusted from a config naming an unknown queue');
+      assert.ok(world.verifyCalls >= 50, 'checked every poll until fixed');
+      const last = status.lastSample;
+      assert.ok(last && !last.ok && last.failureClass === 'controller', JSON.stringify(last));
+      assert.match(last.error, /q-does-not-exist/);
+      assert.doesNotMatch(last.error, /q-sales/);
+      assert.equal(status.health.consecutiveFailures, 0, 'tier 4 is not counting');
+      const alerts = world.alerts.filter((a) => /controller misconfigured/.test(a.subject));
+      assert.equal(alerts.length, 1, 'one alert, not one per poll');
+      assert.match(alerts[0]!.body, /q-does-not-exist/);
+    });
+  });
+
   it('dry run decides and records everything and calls no actuator', async () => {
     const world = new FakeWorld();
     const config = await eventConfig(0, 3, { dryRun: true });

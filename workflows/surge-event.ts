@@ -21,6 +21,8 @@ import {
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { SurgeActivities } from '../activities';
+import { ACTUATE_OPTIONS, ALERT_OPTIONS, OBSERVE_OPTIONS } from './activity-options';
+import { unknownQueuesSample } from './queue-check';
 import { actuatorTargets, tierApplied, type ActuatorTarget } from './actuation';
 import { flowPublish, flowPublishWorkflowId } from './flow-publish';
 import * as messages from './messages';
@@ -31,20 +33,10 @@ import { TIER_DESCRIPTIONS } from './tiers';
 import { TIERS, type AlertMessage, type EventConfig, type EventPhase, type PolicyAction, type PolicyState, type Sample, type SupportStatus } from './types';
 import { validateEventConfig } from './validate-config';
 
-const { fetchQueueMetrics, probeMessengerBootstrap } = proxyActivities<SurgeActivities>({
-  // A poll that can't answer quickly is a failed sample (it counts toward tier 4), not a stuck loop.
-  startToCloseTimeout: '20 seconds',
-  retry: { initialInterval: '1s', maximumAttempts: 2 },
-});
-const { writeFlagsRow, setEdgeFlag, setMessengerDeploymentVersion, publishSupportStatus } = proxyActivities<SurgeActivities>({
-  // Bounded: a failing actuator is left unapplied, alerted, and retried on the next poll.
-  startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '2s', backoffCoefficient: 2, maximumAttempts: 3 },
-});
-const { sendAlert } = proxyActivities<SurgeActivities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '5s', backoffCoefficient: 2, maximumAttempts: 5 },
-});
+// issue 11 (sensing): the retry budget lives in workflows/activity-options.ts, the one place to read it.
+const { fetchQueueMetrics, probeMessengerBootstrap, verifyQueues } = proxyActivities<SurgeActivities>(OBSERVE_OPTIONS);
+const { writeFlagsRow, setEdgeFlag, setMessengerDeploymentVersion, publishSupportStatus } = proxyActivities<SurgeActivities>(ACTUATE_OPTIONS);
+const { sendAlert } = proxyActivities<SurgeActivities>(ALERT_OPTIONS);
 
 export interface SurgeEventInput {
   config: EventConfig;
@@ -315,9 +307,21 @@ export async function surgeEvent(input: SurgeEventInput): Promise<SurgeEventResu
 
   // ------------------------------------------------------------------ sampling
 
+  let queuesVerified = false; // issue 11 (sensing)
+
   async function takeSample(): Promise<Sample> {
     const probe = config.messengerProbeUrl ? probeMessengerBootstrap({ url: config.messengerProbeUrl }).catch(() => ({ healthy: false })) : null;
     try {
+      // issue 11 (sensing): the first active poll of each run checks the queue IDs exist; unknown ones are
+      // a controller failure naming them (never tier 4). Patched: older histories have no such activity.
+      if (!queuesVerified && patched('verify-queues')) {
+        const { unknown } = await verifyQueues({ queueIds: config.queueIds });
+        if (unknown.length > 0) {
+          await probe;
+          return unknownQueuesSample(unknown, now());
+        }
+        queuesVerified = true;
+      }
       const metrics = await fetchQueueMetrics({ queueIds: config.queueIds });
       const messengerHealthy = probe ? (await probe).healthy : undefined;
       return { ok: true, ...metrics, ...(messengerHealthy === undefined ? {} : { messengerHealthy }) };

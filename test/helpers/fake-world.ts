@@ -26,6 +26,9 @@ export class FakeWorld {
   readonly alerts: AlertMessage[] = [];
   readonly supportStatuses: SupportStatus[] = [];
   metricCalls = 0;
+  /** Queue IDs the fake org does not have (verifyQueues names them). */
+  readonly unknownQueues = new Set<string>();
+  verifyCalls = 0;
   /** Set to make the next N edge-flag writes fail (an actuator outage). */
   failEdgeWrites = 0;
   /** When set, publishes wait for it (to hold one in flight). */
@@ -49,6 +52,10 @@ export class FakeWorld {
             interacting: 0,
           })),
         };
+      },
+      verifyQueues: async ({ queueIds }) => {
+        this.verifyCalls++;
+        return { unknown: queueIds.filter((id) => this.unknownQueues.has(id)) };
       },
       publishFlowVersion: async ({ flowId, version }) => {
         if ((this.publishedVersion.get(flowId) ?? '1.0') === version) return { alreadyPublished: true };
