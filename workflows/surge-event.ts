@@ -3,6 +3,7 @@
 // sleeps until the next poll or an operator's message; at the end it restores every tier and completes.
 // Its history is the audit log.
 import {
+  ActivityFailure,
   ApplicationFailure,
   ChildWorkflowFailure,
   ParentClosePolicy,
@@ -22,6 +23,7 @@ import {
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { SurgeActivities } from '../activities';
 import { ACTUATE_OPTIONS, ALERT_OPTIONS, OBSERVE_OPTIONS } from './activity-options';
+import { failureClassOf } from './failure-classes';
 import { unknownQueuesSample } from './queue-check';
 import { actuatorTargets, tierApplied, type ActuatorTarget } from './actuation';
 import { flowPublish, flowPublishWorkflowId } from './flow-publish';
@@ -310,7 +312,8 @@ export async function surgeEvent(input: SurgeEventInput): Promise<SurgeEventResu
   let queuesVerified = false; // issue 11 (sensing)
 
   async function takeSample(): Promise<Sample> {
-    const probe = config.messengerProbeUrl ? probeMessengerBootstrap({ url: config.messengerProbeUrl }).catch(() => ({ healthy: false })) : null;
+    // issue 11 (sensing): keep the probe's failure so a controller-class one (URL reaching our edge's stub) is not tier 4's.
+    const probe = config.messengerProbeUrl ? probeMessengerBootstrap({ url: config.messengerProbeUrl }).catch((failure: unknown) => ({ healthy: false, failure })) : null;
     try {
       // issue 11 (sensing): the first active poll of each run checks the queue IDs exist; unknown ones are
       // a controller failure naming them (never tier 4). Patched: older histories have no such activity.
@@ -323,7 +326,11 @@ export async function surgeEvent(input: SurgeEventInput): Promise<SurgeEventResu
         queuesVerified = true;
       }
       const metrics = await fetchQueueMetrics({ queueIds: config.queueIds });
-      const messengerHealthy = probe ? (await probe).healthy : undefined;
+      const probed = probe ? await probe : undefined;
+      if (probed && 'failure' in probed && failureClassOf(applicationFailureType(probed.failure)) === 'controller') {
+        return { ok: false, at: now(), error: failureMessage(probed.failure), failureClass: 'controller' }; // issue 11 (sensing)
+      }
+      const messengerHealthy = probed?.healthy;
       return { ok: true, ...metrics, ...(messengerHealthy === undefined ? {} : { messengerHealthy }) };
     } catch (err) {
       await probe;
@@ -431,6 +438,12 @@ function supportStatus(fallbackActive: boolean, updatedAt: string): SupportStatu
   return fallbackActive
     ? { level: 'outage', message: 'Chat is temporarily unavailable. The self-service answers below work, and email reaches us.', updatedAt }
     : { level: 'ok', message: 'All support channels are available.', updatedAt };
+}
+
+/** The ApplicationFailure type behind an activity failure (issue 11, sensing), for failureClassOf. */
+function applicationFailureType(err: unknown): string | undefined {
+  const cause = err instanceof ActivityFailure ? err.cause : err;
+  return cause instanceof ApplicationFailure ? (cause.type ?? undefined) : undefined;
 }
 
 function failureMessage(err: unknown): string {
