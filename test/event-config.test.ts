@@ -22,7 +22,7 @@ describe('event config files', () => {
       () => parseEventConfig({ eventId: 'x', startAt: 'tomorrow', endAt: '2026-11-28T00:00:00Z', queueIds: [], pollIntervalSeconds: -1, colour: 'red' }),
       (err: unknown) =>
         err instanceof EventConfigError &&
-        /startAt: not an ISO 8601 instant/.test(err.message) &&
+        /startAt: must be an ISO 8601 instant/.test(err.message) &&
         /queueIds: /.test(err.message) &&
         /pollIntervalSeconds: /.test(err.message) &&
         /colour/.test(err.message),

@@ -293,14 +293,14 @@ describe('policy: invalid configurations are refused naming the field', () => {
   const valid = testEventConfig();
   const cases: { name: string; patch: (c: EventConfig) => void; field: RegExp }[] = [
     { name: 'restore overlapping activate would flap', patch: (c) => (c.tiers[1].restore = { waitingBelow: 60, sustainSeconds: 300 }), field: /^tiers\.1\.restore: overlaps.*waiting 51/ },
-    { name: 'zero sustain', patch: (c) => (c.tiers[1].activate = { waitingAbove: 50, sustainSeconds: 0 }), field: /^tiers\.1\.activate\.sustainSeconds: must be a number > 0/ },
+    { name: 'zero sustain', patch: (c) => (c.tiers[1].activate = { waitingAbove: 50, sustainSeconds: 0 }), field: /^tiers\.1\.activate\.sustainSeconds: must be > 0/ },
     { name: 'negative sustain', patch: (c) => (c.tiers[2].restore = { waitingBelow: 50, sustainSeconds: -5 }), field: /^tiers\.2\.restore\.sustainSeconds/ },
     { name: 'poll interval longer than a sustain window', patch: (c) => (c.pollIntervalSeconds = 900), field: /^tiers\.1\.activate\.sustainSeconds: 600 s is shorter than pollIntervalSeconds/ },
-    { name: 'unknown tier', patch: (c) => ((c.tiers as unknown as Record<string, unknown>)['5'] = {}), field: /^tiers\.5: unknown tier/ },
+    { name: 'unknown tier', patch: (c) => ((c.tiers as unknown as Record<string, unknown>)['5'] = {}), field: /^tiers: Unrecognized key: "5"/ },
     { name: 'both sustain and polls', patch: (c) => (c.tiers[2].activate = { waitingAbove: 1, sustainSeconds: 60, consecutivePolls: 2 }), field: /^tiers\.2\.activate: needs exactly one/ },
     { name: 'fractional poll count', patch: (c) => (c.tiers[2].activate = { waitingAbove: 1, consecutivePolls: 1.5 }), field: /^tiers\.2\.activate\.consecutivePolls/ },
     { name: 'no bound at all', patch: (c) => (c.tiers[3].activate = { consecutivePolls: 2 }), field: /^tiers\.3\.activate: needs at least one/ },
-    { name: 'zero failed probes', patch: (c) => (c.tiers[4].activateAfterFailedProbes = 0), field: /^tiers\.4\.activateAfterFailedProbes/ },
+    { name: 'zero failed probes', patch: (c) => (c.tiers[4].activate.failedProbes = 0), field: /^tiers\.4\.activate\.failedProbes/ },
     { name: 'end before start', patch: (c) => (c.endAt = c.startAt), field: /^endAt: must be after startAt/ },
     { name: 'one flow driven by two tiers', patch: (c) => { c.actuators[1] = [{ kind: 'flowVersion', flowId: 'f', surgeVersion: '2', normalVersion: '1' }]; c.actuators[2] = [{ kind: 'flowVersion', flowId: 'f', surgeVersion: '3', normalVersion: '1' }]; }, field: /^actuators\.2\.0\.flowId: flow f is already driven by actuators\.1\.0/ },
     { name: 'data-table flag without a table', patch: (c) => delete c.dataTable, field: /^actuators\.1\.0: dataTableFlag needs dataTable/ },

@@ -105,10 +105,10 @@ export function evaluate(prev: PolicyState, sample: Sample, config: EventConfig,
   }
 
   const t4 = config.tiers[4];
-  decide(state, actions, 4, t4.trigger, state.health.consecutiveFailures >= t4.activateAfterFailedProbes,
-    state.health.consecutiveHealthy >= t4.restoreAfterHealthyProbes, {
-      activate: `${state.health.consecutiveFailures} consecutive failed probes (limit ${t4.activateAfterFailedProbes}): ${state.health.lastError ?? ''}`,
-      restore: `${state.health.consecutiveHealthy} consecutive healthy probes (needs ${t4.restoreAfterHealthyProbes})`,
+  decide(state, actions, 4, t4.trigger, state.health.consecutiveFailures >= t4.activate.failedProbes,
+    state.health.consecutiveHealthy >= t4.restore.healthyProbes, {
+      activate: `${state.health.consecutiveFailures} consecutive failed probes (limit ${t4.activate.failedProbes}): ${state.health.lastError ?? ''}`,
+      restore: `${state.health.consecutiveHealthy} consecutive healthy probes (needs ${t4.restore.healthyProbes})`,
     }, now);
 
   return { state, actions };

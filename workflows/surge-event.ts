@@ -33,7 +33,7 @@ import { applyTierMode, endOfEvent, evaluate, highestActiveTier, initialPolicySt
 import { SURGE_EVENT_ID, SURGE_PHASE, SURGE_TIER } from './search-attributes';
 import { TIER_DESCRIPTIONS } from './tiers';
 import { TIERS, type AlertMessage, type EventConfig, type EventPhase, type PolicyAction, type PolicyState, type Sample, type SupportStatus } from './types';
-import { validateEventConfig } from './validate-config';
+import { parseResolvedEventConfig } from './config-schema';
 
 // issue 11 (sensing): the retry budget lives in workflows/activity-options.ts, the one place to read it.
 const { fetchQueueMetrics, probeMessengerBootstrap, verifyQueues } = proxyActivities<SurgeActivities>(OBSERVE_OPTIONS);
@@ -70,11 +70,12 @@ const CONTINUE_AS_NEW_AFTER_EVENTS = 3_900;
 const MAX_SERIES_KEPT = 360;
 
 export async function surgeEvent(input: SurgeEventInput): Promise<SurgeEventResult> {
-  const { config } = input;
-  const problems = validateEventConfig(config);
-  if (problems.length > 0) {
-    throw ApplicationFailure.nonRetryable(`invalid event config: ${problems.join('; ')}`, 'InvalidEventConfig');
+  // issue 11 (sensing): the one schema validates (and normalizes an old tier-4 shape) with no defaults.
+  const parsed = parseResolvedEventConfig(input.config);
+  if (!parsed.ok) {
+    throw ApplicationFailure.nonRetryable(`invalid event config: ${parsed.problems.join('; ')}`, 'InvalidEventConfig');
   }
+  const { config } = parsed;
   const startMs = Date.parse(config.startAt);
   const endMs = Date.parse(config.endAt);
   const now = () => new Date().toISOString();
