@@ -2,7 +2,8 @@
 // fake activities. Every assertion is about what the workflow decided and what it asked the world to do.
 import assert from 'node:assert/strict';
 import { afterEach, before, beforeEach, describe, it } from 'mocha';
-import { WorkflowExecutionAlreadyStartedError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, WorkflowFailedError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
@@ -207,6 +208,20 @@ describe('surgeEvent workflow (time-skipping server)', function () {
       const alerts = world.alerts.filter((a) => /controller misconfigured/.test(a.subject));
       assert.equal(alerts.length, 1, 'one alert, not one per poll');
       assert.match(alerts[0]!.body, /q-does-not-exist/);
+    });
+  });
+
+  it('validates its input with the one schema inside the workflow sandbox (zod): a bad config fails naming each field, nothing polled', async () => {
+    const world = new FakeWorld();
+    const good = await eventConfig(0, 1);
+    const config = { ...good, dryRun: 'no', queueIds: ['q-sales', ' q-sales'], modes: { 1: 'bogus' } } as unknown as EventConfig;
+    await withWorker(world, async (taskQueue) => {
+      const handle = await start(taskQueue, { config });
+      const err = await handle.result().then(() => null, (e: unknown) => e);
+      assert.ok(err instanceof WorkflowFailedError && err.cause instanceof ApplicationFailure, String(err));
+      assert.equal(err.cause.type, 'InvalidEventConfig');
+      for (const field of [/dryRun: /, /queueIds\.1: must not be blank/, /modes\.1: /]) assert.match(err.cause.message, field);
+      assert.equal(world.metricCalls + world.verifyCalls, 0);
     });
   });
 
