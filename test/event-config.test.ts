@@ -4,6 +4,9 @@ import path from 'node:path';
 import { describe, it } from 'mocha';
 import { EventConfigError, loadEventConfig, parseEventConfig } from '../client/event-config';
 import { main } from '../client/cli';
+import { refuseUnknownQueues } from '../client/commands/events';
+import { startGenesysSandbox } from '../sandbox/genesys';
+import { SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET } from '../sandbox/genesys/seed';
 
 const EXAMPLE = path.resolve(__dirname, '../examples/black-friday-2026.yaml');
 
@@ -27,6 +30,22 @@ describe('event config files', () => {
         /pollIntervalSeconds: /.test(err.message) &&
         /colour/.test(err.message),
     );
+  });
+
+  it('surge start refuses unknown queue IDs by name (real SDK against the Genesys sandbox)', async () => {
+    const sandbox = await startGenesysSandbox({ port: 0 });
+    try {
+      const env = { GENESYS_CLIENT_ID: SANDBOX_CLIENT_ID, GENESYS_CLIENT_SECRET: SANDBOX_CLIENT_SECRET, GENESYS_GATEWAY_URL: sandbox.url };
+      const config = await loadEventConfig(EXAMPLE);
+      config.queueIds = ['q-sales', 'q-does-not-exist'];
+      await assert.rejects(refuseUnknownQueues(config, 'event.yaml', env), (err: unknown) =>
+        err instanceof EventConfigError && err.problems.length === 1 && /^queueIds\.1: queue q-does-not-exist does not exist/.test(err.problems[0]!),
+      );
+      config.queueIds = ['q-sales', 'q-support'];
+      await refuseUnknownQueues(config, 'event.yaml', env);
+    } finally {
+      await sandbox.close();
+    }
   });
 
   it('surge start --validate-only prints the config; a bad file exits 2', async () => {
