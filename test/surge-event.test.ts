@@ -225,6 +225,32 @@ describe('surgeEvent workflow (time-skipping server)', function () {
     });
   });
 
+  it('a 60 s Retry-After is waited out by Temporal: no extra call while limited, no failed sample, tiers held', async () => {
+    const world = new FakeWorld();
+    const config = await eventConfig(0, 1, { pollIntervalSeconds: 30 });
+    // The poll at minute 10 gets a 429 with Retry-After: 60.
+    world.rateLimitAt = Date.parse(config.startAt) + 10 * MINUTE;
+    await withWorker(world, async (taskQueue) => {
+      const handle = await start(taskQueue, { config });
+      await handle.result();
+      const status = await handle.query(statusQuery);
+      // The history: the limited activity's second attempt started no sooner than Retry-After after it was scheduled.
+      const history = await handle.fetchHistory();
+      const events = history.events ?? [];
+      const ms = (e: (typeof events)[number]) => Number(e.eventTime?.seconds ?? 0) * 1000 + Math.floor((e.eventTime?.nanos ?? 0) / 1e6);
+      const retried = events.filter((e) => (e.activityTaskStartedEventAttributes?.attempt ?? 1) > 1);
+      assert.equal(retried.length, 1, 'exactly one activity needed a second attempt');
+      const scheduled = events.find((e) => Number(e.eventId) === Number(retried[0]!.activityTaskStartedEventAttributes!.scheduledEventId));
+      assert.ok(ms(retried[0]!) - ms(scheduled!) >= 59_000, `second attempt ${ms(retried[0]!) - ms(scheduled!)} ms after scheduling`);
+      assert.equal(world.rateLimitedCalls, 1);
+      const between = events.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'fetchQueueMetrics' && ms(e) > ms(scheduled!) && ms(e) < ms(retried[0]!));
+      assert.deepEqual(between, [], 'no other metrics call while limited');
+      assert.deepEqual(status.transitions, [], 'nothing moved');
+      assert.equal(status.health.consecutiveFailures, 0);
+      assert.equal(world.alerts.some((a) => a.kind === 'metrics'), false, 'no failed sample, so no metrics alert');
+    });
+  });
+
   it('dry run decides and records everything and calls no actuator', async () => {
     const world = new FakeWorld();
     const config = await eventConfig(0, 3, { dryRun: true });
