@@ -24,7 +24,7 @@ export interface GenesysSetupReport {
   datatable?: { id: string; found: boolean; missingColumns: string[] };
 }
 
-export type GenesysActivities = Pick<SurgeActivities, 'fetchQueueMetrics' | 'publishFlowVersion' | 'writeFlagsRow' | 'setMessengerDeploymentVersion'> & {
+export type GenesysActivities = Pick<SurgeActivities, 'fetchQueueMetrics' | 'verifyQueues' | 'publishFlowVersion' | 'writeFlagsRow' | 'setMessengerDeploymentVersion'> & {
   /** Readiness check: which of the configured queues, flows and flags table exist. */
   describeGenesysSetup(input: { queueIds: string[]; flowIds: string[]; datatableId?: string }): Promise<GenesysSetupReport>;
 };
@@ -80,7 +80,6 @@ export function observationQuery(queueIds: string[]): Models.QueueObservationQue
 export function parseObservations(response: unknown, requested: string[]): Map<string, QueueMetrics> {
   if (!isRecord(response) || !Array.isArray(response.results)) throw malformed('no "results" array');
   const out = new Map<string, QueueMetrics>(requested.map((queueId) => [queueId, { queueId, waiting: 0, agentsAvailable: 0, agentsOnQueue: 0, interacting: 0 }]));
-  const seen = new Set<string>();
   const onQueueTotals = new Map<string, { qualified: number; unqualified?: number }>();
   response.results.forEach((result: unknown, i) => {
     const group = isRecord(result) && isRecord(result.group) ? result.group : undefined;
@@ -88,7 +87,6 @@ export function parseObservations(response: unknown, requested: string[]): Map<s
     if (typeof queueId !== 'string' || queueId === '') throw malformed(`results[${i}] has no group.queueId`);
     const metrics = out.get(queueId);
     if (!metrics) return; // a queue we did not ask about
-    seen.add(queueId);
     const data = (result as Record<string, unknown>).data ?? [];
     if (!Array.isArray(data)) throw malformed(`results[${i}].data for queue ${queueId} is not an array`);
     const mediaType = group?.mediaType;
@@ -118,10 +116,9 @@ export function parseObservations(response: unknown, requested: string[]): Map<s
       }
     });
   });
-  const absent = requested.filter((id) => !seen.has(id));
-  if (absent.length > 0) {
-    throw malformed(`queue(s) ${summarise(absent)} absent from every result (unknown ID, or a division the OAuth client cannot see)`);
-  }
+  // The platform omits a queue with nothing to report (no members on message media, nobody waiting):
+  // absent reads as zeros. Whether the ID exists at all is checked separately (verifyQueues), so an
+  // unknown ID is the controller's mistake, named, never "no data" and never a platform failure.
   for (const [queueId, t] of onQueueTotals) out.get(queueId)!.agentsOnQueue = t.qualified > 0 ? t.qualified : (t.unqualified ?? 0);
   return out;
 }
@@ -169,6 +166,23 @@ export function createGenesysActivities(session: GenesysSession, options: Genesy
       }
       await session.sleep(publishPollMs);
     }
+  }
+
+  /**
+   * The IDs among `queueIds` that exist and this OAuth client can see: GET /api/v2/routing/queues?id=..
+   * (RoutingApi.getRoutingQueues({ id: string[] }), `id` "Include only queues with the specified ID(s)",
+   * sent as a repeated query parameter: purecloud-platform-client-v2 262.0.0 RoutingApi.js getRoutingQueues,
+   * buildCollectionParam(opts.id, 'multi'); answers a QueueEntityListing, unknown IDs simply absent).
+   */
+  async function existingQueues(queueIds: string[]): Promise<Set<string>> {
+    const found = new Set<string>();
+    for (const chunk of chunks(queueIds, 100)) {
+      const listing = await session.call({ action: 'list queues', permission: 'routing:queue:view', resource: `queues ${summarise(chunk)}` }, () =>
+        session.routing.getRoutingQueues({ id: chunk, pageSize: 100 }),
+      );
+      for (const q of listing?.entities ?? []) if (q.id) found.add(q.id);
+    }
+    return found;
   }
 
   return {
@@ -274,16 +288,16 @@ export function createGenesysActivities(session: GenesysSession, options: Genesy
       return { alreadySet: false };
     },
 
+    async verifyQueues(input) {
+      const queueIds = requireIds(input?.queueIds, 'queueIds');
+      const found = await existingQueues(queueIds);
+      return { unknown: queueIds.filter((id) => !found.has(id)) };
+    },
+
     async describeGenesysSetup(input) {
       const queueIds = requireIds(input?.queueIds ?? [], 'queueIds');
       const flowIds = requireIds(input?.flowIds ?? [], 'flowIds');
-      const foundQueues = new Set<string>();
-      for (const chunk of chunks(queueIds, 100)) {
-        const listing = await session.call({ action: 'list queues', permission: 'routing:queue:view', resource: `queues ${summarise(chunk)}` }, () =>
-          session.routing.getRoutingQueues({ id: chunk, pageSize: 100 }),
-        );
-        for (const q of listing?.entities ?? []) if (q.id) foundQueues.add(q.id);
-      }
+      const foundQueues = await existingQueues(queueIds);
       const flows: GenesysSetupReport['flows'] = { found: [], missing: [] };
       for (const flowId of flowIds) {
         try {

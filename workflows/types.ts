@@ -20,86 +20,8 @@ export type EventPhase = 'scheduled' | 'active' | 'ending' | 'ended' | 'ended-wi
 // Event configuration (the workflow input; never holds a secret)
 // ---------------------------------------------------------------------------------------------
 
-/**
- * A condition on one queue sample. Every bound given must hold (AND); at least one is required.
- * Bounds are strict: `waitingAbove: 50` is met by 51, not by 50.
- */
-export interface MetricCondition {
-  waitingAbove?: number;
-  waitingBelow?: number;
-  agentsAvailableBelow?: number;
-  agentsAvailableAbove?: number;
-}
-
-/**
- * How long a condition must hold before the rule fires. Exactly one of:
- * - `sustainSeconds`: every sample in a window this long meets the condition, and samples cover the window;
- * - `consecutivePolls`: this many successive good samples meet the condition.
- */
-export interface MetricRule extends MetricCondition {
-  sustainSeconds?: number;
-  consecutivePolls?: number;
-}
-
-/** Tiers 1-3 act on queue metrics. */
-export interface MetricTierConfig {
-  /** `auto` lets the rules move the tier; `manual` only recommends (tier 3's default). */
-  trigger: 'auto' | 'manual';
-  activate: MetricRule;
-  restore: MetricRule;
-}
-
-/** Tier 4 acts on the health of the platform itself (failed metric polls or messenger probes). */
-export interface HealthTierConfig {
-  trigger: 'auto' | 'manual';
-  activateAfterFailedProbes: number;
-  restoreAfterHealthyProbes: number;
-}
-
-/** How a tier reaches the customer. Several actuators may serve one tier. */
-export type ActuatorConfig =
-  /** Publish `surgeVersion` of an Architect flow on activate, `normalVersion` on restore. */
-  | { kind: 'flowVersion'; flowId: string; surgeVersion: string; normalVersion: string }
-  /** The tier's boolean column in the event's data-table flags row (read by bot and inbound flows). */
-  | { kind: 'dataTableFlag' }
-  /** A Cloudflare KV key the edge Worker reads ("true"/"false"). */
-  | { kind: 'edgeFlag'; key: 'chat_surge_active' | 'chat_fallback_active' }
-  /** Repoint a Web Messaging deployment to another configuration version (reaches mobile SDK users). */
-  | { kind: 'messengerDeployment'; deploymentId: string; surgeConfigurationVersion: string; normalConfigurationVersion: string };
-
-export interface EventConfig {
-  /** Lowercase letters, digits and dashes; the workflow ID is `surge-event-<eventId>`. */
-  eventId: string;
-  name: string;
-  /** ISO 8601 instants. */
-  startAt: string;
-  endAt: string;
-  /** Genesys queue IDs whose message-media metrics are summed. */
-  queueIds: string[];
-  pollIntervalSeconds: number;
-  /** A sample older than this when it is evaluated counts as failed. */
-  staleAfterSeconds: number;
-  dryRun: boolean;
-  tiers: {
-    1: MetricTierConfig;
-    2: MetricTierConfig;
-    3: MetricTierConfig;
-    4: HealthTierConfig;
-  };
-  actuators: {
-    1: ActuatorConfig[];
-    2: ActuatorConfig[];
-    3: ActuatorConfig[];
-    4: ActuatorConfig[];
-  };
-  /** A URL serving the Messenger bootstrap (through the edge) probed each poll; failures count toward tier 4. */
-  messengerProbeUrl?: string;
-  /** The Architect data table that holds the flags row; required when any tier uses `dataTableFlag`. */
-  dataTable?: { datatableId: string; rowKey: string };
-  alerts: { recipients: string[]; dashboardUrl?: string; temporalUiUrl?: string };
-  /** Initial per-tier operator modes (default all `auto`). */
-  modes?: Partial<Record<TierNumber, TierMode>>;
-}
+// The shape and every rule live in workflows/config-schema.ts (one zod schema); the types are inferred from it.
+export type { ActuatorConfig, EventConfig, HealthTierConfig, MetricCondition, MetricRule, MetricTierConfig } from './config-schema';
 
 // ---------------------------------------------------------------------------------------------
 // Samples
@@ -188,7 +110,7 @@ export interface Transition {
 }
 
 /** Alert conditions raised once and cleared once, so a persisting problem sends one email, not a storm. */
-export type AlertCondition = 'metrics-unavailable' | `actuator-failed-tier-${TierNumber}` | `recommendation-tier-${TierNumber}`;
+export type AlertCondition = 'metrics-unavailable' | 'controller-misconfigured' | `actuator-failed-tier-${TierNumber}` | `recommendation-tier-${TierNumber}`;
 
 export interface PolicyState {
   tiers: Record<TierNumber, TierState>;
