@@ -7,7 +7,8 @@ import { ESLint } from 'eslint';
 const ROOT = path.resolve(__dirname, '..');
 
 describe('import boundaries (ESLint no-restricted-imports)', function () {
-  this.timeout(120_000);
+  // The first lint starts typescript-eslint's project service (type-aware rules): tens of seconds on a busy machine.
+  this.timeout(300_000);
   const eslint = new ESLint({ cwd: ROOT });
 
   async function restrictedImports(filePath: string, code: string): Promise<string[]> {
