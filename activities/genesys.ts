@@ -4,6 +4,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { Models } from 'purecloud-platform-client-v2';
 import type { FlagsRow, QueueMetrics } from '../workflows/types';
 import type { QueueMetricsSample, SurgeActivities } from './index';
+import { ensureFlagsRow } from './flags-row';
 import { GenesysFailure, currentActivity, isRecord, type GenesysSession } from './genesys-client';
 
 /** Production code chunks observation queries at 100 queueId predicates; no official limit is published. */
@@ -134,6 +135,18 @@ function validateFlagsRow(row: unknown): FlagsRow {
   return row as unknown as FlagsRow;
 }
 
+/**
+ * Whether `published` (Flow.publishedVersion, SDK 262 FlowVersion {id, name, commitVersion, ...}) is the configured
+ * version. What Genesys puts in publishedVersion after POST /api/v2/flows/actions/publish {version} is undocumented:
+ * neither the API docs nor the SDK say whether republishing version "2.0" keeps id "2.0" or numbers it anew, and no
+ * public source we could find shows it. If it numbered anew, comparing ids alone would republish on every poll. So
+ * the version's name counts too (a name is what an operator sets and a republish does not rewrite); a mismatch
+ * after our own publish succeeded fails loudly (publishFailed, below) instead of looping.
+ */
+export function isLiveVersion(published: Models.FlowVersion | undefined, version: string): boolean {
+  return published !== undefined && (published.id === version || published.name === version);
+}
+
 const isFailure = (err: unknown, type: string) => err instanceof ApplicationFailure && err.type === type;
 const inProgress = (op: Models.Operation | undefined): boolean => op !== undefined && op.complete !== true && op.actionStatus !== 'SUCCESS' && op.actionStatus !== 'FAILURE';
 
@@ -221,7 +234,7 @@ export function createGenesysActivities(session: GenesysSession, options: Genesy
           await followOperation(flowId, version, op.id!);
           continue;
         }
-        if (flow.publishedVersion?.id === version) return { alreadyPublished: ourOperation === undefined };
+        if (isLiveVersion(flow.publishedVersion, version)) return { alreadyPublished: ourOperation === undefined };
         if (op && ourOperation !== undefined && op.id === ourOperation) {
           const reason = op.actionStatus === 'FAILURE' ? `${op.errorMessage ?? 'no message'}${op.errorCode ? ` (${op.errorCode})` : ''}` : `it ended ${op.actionStatus ?? 'complete'} but version ${flow.publishedVersion?.id ?? 'none'} is live`;
           throw ApplicationFailure.nonRetryable(`Publishing flow ${flowId} version ${version} failed: ${reason} (operation ${ourOperation})`, GenesysFailure.publishFailed);
@@ -246,26 +259,13 @@ export function createGenesysActivities(session: GenesysSession, options: Genesy
       const datatableId = requireString(input?.datatableId, 'datatableId');
       const row = validateFlagsRow(input?.row);
       const resource = `row ${row.key} of data table ${datatableId}`;
-      const put = () =>
-        session.call({ action: 'update the flags row', permission: 'architect:datatableRow:edit', resource }, () =>
-          // The row must go in opts.body: passed positionally the SDK sends an empty PUT.
-          architect.putFlowsDatatableRow(datatableId, row.key, { body: { ...row } }),
-        );
-      try {
-        await put();
-        return;
-      } catch (err) {
-        // The platform answers 404 for a PUT to a row that does not exist yet: create it instead.
-        if (!isFailure(err, GenesysFailure.notFound)) throw err;
-      }
-      try {
-        await session.call({ action: 'create the flags row', permission: 'architect:datatableRow:add', resource: `data table ${datatableId}` }, () =>
-          architect.postFlowsDatatableRows(datatableId, { ...row }),
-        );
-      } catch (err) {
-        if (!isFailure(err, GenesysFailure.conflict)) throw err;
-        await put(); // created concurrently by another writer
-      }
+      // The pre-event check creates the row (activities/flags-row.ts); reading first here too means an event armed
+      // without that check still gets its row, and a PUT never has to guess what a missing row answers.
+      if (await ensureFlagsRow(session, datatableId, row)) return;
+      await session.call({ action: 'update the flags row', permission: 'architect:datatableRow:edit', resource }, () =>
+        // The row must go in opts.body: passed positionally the SDK sends an empty PUT.
+        architect.putFlowsDatatableRow(datatableId, row.key, { body: { ...row } }),
+      );
     },
 
     async setMessengerDeploymentVersion(input) {

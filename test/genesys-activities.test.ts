@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { startGenesysSandbox, type GenesysSandbox } from '../sandbox/genesys';
 import { createFakeClock, sandboxSession, type FakeClock } from '../sandbox/genesys/testing';
-import { createGenesysActivities, type GenesysActivities } from '../activities/genesys';
+import { createGenesysActivities, isLiveVersion, type GenesysActivities } from '../activities/genesys';
 import { GenesysFailure, type GenesysSession } from '../activities/genesys-client';
 import type { FlagsRow } from '../workflows/types';
 import type { MalformedMetricsKind } from '../sandbox/genesys/types';
@@ -191,9 +191,9 @@ describe('genesys activities (real SDK against the sandbox)', () => {
       ...overrides,
     });
 
-    it('creates the row when missing, then replaces it; read back through the API', async () => {
+    it('creates the row when a read finds none (never guessing from a PUT error), then replaces it; read back through the API', async () => {
       await genesys.writeFlagsRow({ datatableId: 'dt-surge-flags', row: row() });
-      assert.equal(count(ROW_PUT, 404), 1);
+      assert.equal(count(ROW_PUT), 0, 'a missing row is created, not PUT');
       assert.equal(count(ROW_POST, 200), 1);
       await genesys.writeFlagsRow({ datatableId: 'dt-surge-flags', row: row({ tier2Active: true, waiting: 230 }) });
       assert.equal(count(ROW_PUT, 200), 1);
@@ -238,4 +238,20 @@ describe('genesys activities (real SDK against the sandbox)', () => {
     assert.equal(report.flows.found[0].publishedVersion, '1.0');
     assert.deepEqual(report.datatable, { id: 'dt-surge-flags', found: true, missingColumns: [] });
   });
+});
+
+describe('isLiveVersion (which published flow version counts as the configured one)', () => {
+  // Undocumented whether a republish keeps the version's id: the name, which a republish does not rewrite, counts too.
+  for (const [published, version, live] of [
+    [{ id: '2.0', name: '2.0' }, '2.0', true],
+    [{ id: '7.0', name: '2.0' }, '2.0', true],
+    [{ id: '2.0', name: 'surge' }, 'surge', true],
+    [{ id: '1.0', name: '1.0' }, '2.0', false],
+    [undefined, '2.0', false],
+    [{}, '2.0', false],
+  ] as const) {
+    it(`${JSON.stringify(published)} is ${live ? '' : 'not '}version ${version}`, () => {
+      assert.equal(isLiveVersion(published, version), live);
+    });
+  }
 });
