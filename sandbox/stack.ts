@@ -16,6 +16,9 @@ import { deflectionDepsFromEnv } from '../activities/deflection';
 import { createNotifyActivities } from '../activities/notify';
 import { startDeflectionServer } from '../client/deflections';
 import { createSurgeWorker } from '../workers/worker';
+import { encryptingDataConverter } from '../client/encryption/data-converter';
+import { keyringFromEnv } from '../client/encryption/keys';
+import { startDevEncryption } from './dev-encryption';
 import { startLocalEdge, type LocalEdge } from './edge';
 import { startMessengerSandbox, type MessengerSandbox } from './messenger/server';
 import { startSandboxWorld, scaledEventConfig, type SandboxWorld } from './world';
@@ -35,6 +38,7 @@ export interface StackPorts {
   smtpHttp: number;
   messenger: number;
   deflection: number;
+  codecServer: number;
 }
 
 /** Each port overridable by env; 0 picks a free one (tests). */
@@ -57,6 +61,7 @@ export function stackPorts(env: NodeJS.ProcessEnv = process.env): StackPorts {
     smtpHttp: port('SMTP_SANDBOX_HTTP_PORT', 8902),
     messenger: port('MESSENGER_SANDBOX_PORT', 8903),
     deflection: port('DEFLECTION_PORT', 3001),
+    codecServer: port('CODEC_SERVER_PORT', 8234),
   };
 }
 
@@ -72,9 +77,11 @@ export interface StackOptions {
 }
 
 export interface Stack {
-  urls: Record<'dashboard' | 'temporalUi' | 'storefront' | 'mailbox' | 'deflections' | 'temporal' | 'genesys' | 'cloudflare' | 'smtp', string>;
+  urls: Record<'dashboard' | 'temporalUi' | 'storefront' | 'mailbox' | 'deflections' | 'temporal' | 'genesys' | 'cloudflare' | 'smtp' | 'codecServer', string>;
   dashboardToken: string;
   deflectionSecret: string;
+  /** Bearer token of the codec server (the CLI's --codec-auth). */
+  codecToken: string;
   client: Client;
   world: SandboxWorld;
   demo: { eventId: string; reused: boolean };
@@ -96,11 +103,14 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     for (const s of stops.reverse()) await s().catch(() => undefined);
   };
   try {
-    const temporal = await startTemporalDevServer(ports, stateDir, log);
+    // Encryption on, as in production: a dev key in stateDir, and the UI decodes through the codec server.
+    const encryption = await startDevEncryption({ stateDir, port: ports.codecServer, temporalUiPort: ports.temporalUi });
+    stops.push(() => encryption.codecServer.close());
+    const temporal = await startTemporalDevServer(ports, stateDir, log, encryption.codecServer.uiEndpoint);
     stops.push(() => stopProcess(temporal));
     const connection = await Connection.connect({ address: `127.0.0.1:${ports.temporal}` });
     stops.push(() => connection.close());
-    const client = new Client({ connection, namespace: 'default' });
+    const client = new Client({ connection, namespace: 'default', dataConverter: encryptingDataConverter(keyringFromEnv(encryption.env)) });
 
     const messenger: MessengerSandbox = await startMessengerSandbox({ port: ports.messenger, host: '127.0.0.1' });
     stops.push(() => messenger.close());
@@ -126,7 +136,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       },
       { sendAlert: createNotifyActivities(deps.notify).sendAlert, genesys: deps.genesys },
     );
-    const { worker } = await createSurgeWorker({ deps, env: { ...process.env, TEMPORAL_ADDRESS: `127.0.0.1:${ports.temporal}`, TEMPORAL_NAMESPACE: 'default' } });
+    const { worker } = await createSurgeWorker({ deps, env: { ...process.env, ...encryption.env, TEMPORAL_ADDRESS: `127.0.0.1:${ports.temporal}`, TEMPORAL_NAMESPACE: 'default' } });
     const running = worker.run();
     stops.push(async () => {
       // The SDK's runtime may already be shutting it down on the same Ctrl-C.
@@ -156,9 +166,11 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         genesys: world.genesys.url,
         cloudflare: world.cloudflare.url,
         smtp: world.env.SMTP_URL!,
+        codecServer: encryption.codecServer.url,
       },
       dashboardToken,
       deflectionSecret,
+      codecToken: encryption.codecToken,
       client,
       world,
       demo,
@@ -193,7 +205,7 @@ async function startDemoEvent(client: Client, world: SandboxWorld, acceleration:
   }
 }
 
-async function startTemporalDevServer(ports: StackPorts, stateDir: string, log: (line: string) => void): Promise<ChildProcess> {
+async function startTemporalDevServer(ports: StackPorts, stateDir: string, log: (line: string) => void, codecEndpoint: string): Promise<ChildProcess> {
   const cli = await ensureTemporalCli();
   const args = [
     'server', 'start-dev',
@@ -205,6 +217,8 @@ async function startTemporalDevServer(ports: StackPorts, stateDir: string, log: 
     '--search-attribute', 'SurgeTier=Int',
     '--search-attribute', 'SurgePhase=Keyword',
     '--log-level', 'error',
+    // The Web UI decodes payloads through the local codec server (flag checked with `temporal server start-dev --help`, CLI 1.9.1).
+    '--ui-codec-endpoint', codecEndpoint,
   ];
   const child = spawn(cli, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
@@ -246,6 +260,7 @@ async function claimPorts(wanted: StackPorts): Promise<StackPorts> {
   const envName: Record<keyof StackPorts, string> = {
     temporal: 'TEMPORAL_PORT', temporalUi: 'TEMPORAL_UI_PORT', dashboard: 'DASHBOARD_PORT', edge: 'EDGE_PORT', genesys: 'GENESYS_SANDBOX_PORT',
     cloudflare: 'CLOUDFLARE_SANDBOX_PORT', smtp: 'SMTP_SANDBOX_PORT', smtpHttp: 'SMTP_SANDBOX_HTTP_PORT', messenger: 'MESSENGER_SANDBOX_PORT', deflection: 'DEFLECTION_PORT',
+    codecServer: 'CODEC_SERVER_PORT',
   };
   const result = { ...wanted };
   const busy: string[] = [];
@@ -291,6 +306,7 @@ async function main(): Promise<void> {
       `  Genesys sandbox    ${stack.urls.genesys}   (client sandbox-client / sandbox-secret)`,
       `  Cloudflare sandbox ${stack.urls.cloudflare}`,
       `  SMTP sandbox       ${stack.urls.smtp}`,
+      `  codec server       ${stack.urls.codecServer}   (payloads are encrypted; the Temporal UI decodes through it. CLI: temporal workflow show -w <id> --codec-endpoint ${stack.urls.codecServer} --codec-auth "Bearer ${stack.codecToken}")`,
       '',
       `demo event ${stack.demo.eventId} ${stack.demo.reused ? 'was already running: reused' : 'started'}: the flash-sale scenario in accelerated time.`,
       'Try: npm run surge -- status demo-flash-sale      Ctrl-C stops everything.',

@@ -1,12 +1,14 @@
 // `tsx client/deflections/main.ts`: the deflection endpoint as its own small process.
+import { encryptionNotice, requireEncryptionForCustomerData } from '../encryption/data-converter';
 import { connectTemporal } from '../temporal-connection';
 import { deflectionServerOptionsFromEnv, startDeflectionServer } from './server';
 
 async function main(): Promise<void> {
   const options = deflectionServerOptionsFromEnv();
+  requireEncryptionForCustomerData();
   const client = await connectTemporal();
   const running = await startDeflectionServer({ ...options, client, host: process.env.DEFLECTION_HOST ?? '127.0.0.1' });
-  console.log(`deflection endpoint on ${running.url}/deflections`);
+  console.log(`deflection endpoint on ${running.url}/deflections; ${encryptionNotice()}`);
   const stop = () => void running.close().then(() => client.connection.close());
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

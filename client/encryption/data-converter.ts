@@ -27,3 +27,15 @@ export function encryptionNotice(env: NodeJS.ProcessEnv = process.env): string {
     ? `payload encryption on (AES-256-GCM, current key "${keyring.currentKeyId}", ${keyring.keys.size} key(s) can decode)`
     : 'payload encryption OFF: SURGE_ENCRYPTION_KEYS is not set, so workflow inputs (customer contact details) are stored in clear in Temporal';
 }
+
+/**
+ * For processes that write customer data into Temporal (the deflection endpoint): without keys they refuse to
+ * start, unless SURGE_ENCRYPTION=off says running in clear is intended (a private dev cluster).
+ */
+export function requireEncryptionForCustomerData(env: NodeJS.ProcessEnv = process.env): void {
+  if (keyringFromEnv(env) || env.SURGE_ENCRYPTION === 'off') return;
+  throw new Error(
+    'SURGE_ENCRYPTION_KEYS: required by the deflection endpoint, which stores customer email addresses and phone numbers in Temporal; ' +
+      'set it (e.g. SURGE_ENCRYPTION_KEYS=k1:$(openssl rand -base64 32)), or SURGE_ENCRYPTION=off to store them in clear on purpose',
+  );
+}
