@@ -3,7 +3,12 @@
 import assert from 'node:assert/strict';
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import { AesGcmPayloadCodec, ENCRYPTED_ENCODING, KEY_ID_METADATA, encryptionKeyIdOf } from '../client/encryption/aes-gcm-codec';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { requireEncryptionForCustomerData } from '../client/encryption/data-converter';
 import { generateKeyEntry, keyringFromEnv } from '../client/encryption/keys';
+import { devEncryptionEnv } from '../sandbox/dev-encryption';
 import { TEST_KEY_A, TEST_KEY_B, testKeyring } from './helpers/encryption';
 
 const customer = { customerName: 'Dana Doe', customerEmail: 'dana@example.com', customerPhone: '+447700900123' };
@@ -74,5 +79,26 @@ describe('AES-256-GCM payload codec', () => {
       [{ SURGE_ENCRYPTION_KEY_ID: 'test-a' }, /SURGE_ENCRYPTION_KEYS is empty/],
     ];
     for (const [env, expected] of cases) assert.throws(() => keyringFromEnv(env), expected);
+  });
+
+  it('the deflection endpoint refuses to store customer data without keys, unless SURGE_ENCRYPTION=off', () => {
+    assert.throws(() => requireEncryptionForCustomerData({}), /SURGE_ENCRYPTION_KEYS: required by the deflection endpoint.*SURGE_ENCRYPTION=off/);
+    assert.doesNotThrow(() => requireEncryptionForCustomerData({ SURGE_ENCRYPTION: 'off' }));
+    assert.doesNotThrow(() => requireEncryptionForCustomerData({ SURGE_ENCRYPTION_KEYS: TEST_KEY_A }));
+  });
+
+  it('the local stack generates its dev key once into the state folder (owner-only) and reuses it; the environment wins', () => {
+    const stateDir = mkdtempSync(path.join(tmpdir(), 'surge-keys-'));
+    try {
+      const first = devEncryptionEnv(stateDir, {});
+      assert.equal(first.SURGE_ENCRYPTION_KEY_ID, 'dev-1');
+      assert.deepEqual(devEncryptionEnv(stateDir, {}), first, 'a restarted stack reads what it wrote before');
+      const file = path.join(stateDir, 'encryption-keys.env');
+      assert.match(readFileSync(file, 'utf8'), /^SURGE_ENCRYPTION_KEYS=dev-1:/);
+      assert.equal(statSync(file).mode & 0o077, 0, 'not readable by other users');
+      assert.equal(devEncryptionEnv(stateDir, { SURGE_ENCRYPTION_KEYS: TEST_KEY_A }).SURGE_ENCRYPTION_KEY_ID, 'test-a');
+    } finally {
+      rmSync(stateDir, { recursive: true, force: true });
+    }
   });
 });
