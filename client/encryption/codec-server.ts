@@ -57,6 +57,13 @@ function toJson(p: Payload): JsonPayload {
   return { metadata, data: Buffer.from(p.data ?? []).toString('base64') };
 }
 
+const safeDecode = (segment: string) => {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment; // malformed %-escape: compared as is, so it simply does not match
+  }
+};
 const digest = (s: string) => createHash('sha256').update(s).digest();
 const sameSecret = (a: string, b: string) => timingSafeEqual(digest(a), digest(b));
 
@@ -88,7 +95,7 @@ export async function startCodecServer(options: CodecServerOptions): Promise<Run
   /** `/decode` with a bearer token, or `/<token>/decode`; null when neither authenticates. */
   function authorizedAction(req: IncomingMessage, pathname: string): string | null {
     const segments = pathname.split('/').filter(Boolean);
-    if (segments.length === 2 && sameSecret(decodeURIComponent(segments[0]), options.token)) return segments[1];
+    if (segments.length === 2 && sameSecret(safeDecode(segments[0]), options.token)) return segments[1];
     const header = req.headers.authorization ?? '';
     const bearer = /^Bearer\s+(.+)$/i.exec(header)?.[1]?.trim();
     if (segments.length === 1 && bearer && sameSecret(bearer, options.token)) return segments[0];
