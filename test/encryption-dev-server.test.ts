@@ -3,6 +3,7 @@
 // the exported history holds no customer email, phone or name in any byte, while the workflow (it delivered to
 // the address), the CLI through the codec server, SurgeClient and the dashboard all read decoded values.
 // Also: that history replays with the test key, after a rotation, and fails readably once its key is removed.
+// Last, erasure of that one customer: `temporal workflow delete` and the history is gone.
 // RECORD_ENCRYPTED_FIXTURE=1 rewrites test/fixtures/deflection-follow-up-encrypted.pb.b64 (key TEST_KEY_A).
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -11,7 +12,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import nodemailer from 'nodemailer';
-import { Client } from '@temporalio/client';
+import { Client, WorkflowNotFoundError } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
@@ -151,6 +152,22 @@ describe('customer data is encrypted in Temporal (dev server, deflection follow-
       // The replay error quotes the workflow task's failure, which the failure converter leaves in clear for key errors.
       (err: Error) => /key \\?"test-a\\?": that key is not in SURGE_ENCRYPTION_KEYS \(known: test-b\)/.test(err.message),
     );
+  });
+
+  it('erasure of one customer: `temporal workflow delete` removes the promise\'s history from the server', async function () {
+    this.timeout(180_000);
+    const cli = await ensureTemporalCli();
+    const workflowId = deflectionWorkflowId(conversationId);
+    await promisify(execFile)(cli, ['workflow', 'delete', '-w', workflowId, '--address', env.address, '--yes'], { timeout: 30_000 });
+    // Deletion is asynchronous (about 20 s on the dev server): wait until the server no longer knows the execution.
+    const deadline = Date.now() + 120_000;
+    for (;;) {
+      const gone = await client.workflow.getHandle(workflowId).describe().then(() => false, (err: Error) => err instanceof WorkflowNotFoundError);
+      if (gone) break;
+      if (Date.now() > deadline) assert.fail(`${workflowId} still exists 120 s after delete`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    await assert.rejects(client.workflow.getHandle(workflowId).fetchHistory());
   });
 });
 
