@@ -6,7 +6,7 @@ import { AesGcmPayloadCodec } from './aes-gcm-codec';
 import { keyringFromEnv, type EncryptionKeyring } from './keys';
 
 /** Give this to bundleWorkflowCode too: a prebuilt workflow bundle carries its own failure converter. */
-export const FAILURE_CONVERTER_PATH = require.resolve('./failure-converter');
+export const FAILURE_CONVERTER_PATH = require.resolve('../../workflows/failure-converter');
 
 export function encryptingDataConverter(keyring: EncryptionKeyring | null): DataConverter {
   return {

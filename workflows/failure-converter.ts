@@ -1,4 +1,6 @@
-// Loaded by path (the SDK's `failureConverterPath`): in the workflow bundle and by every worker and client. A
+// Loaded by path (the SDK's `failureConverterPath`): in the workflow bundle and by every worker and client (see
+// client/encryption/data-converter.ts; it lives here because it is bundled with the workflows, by `npm run build`
+// and the Docker build stage, which copy only workflows/ and activities/). A
 // failure's message and stack trace are otherwise stored in clear beside the encrypted payloads, and some quote
 // customer data (an SMTP refusal names the recipient; a validation error quotes the bad value). With
 // `encodeCommonAttributes` they travel as a payload, which the payload codec encrypts.
