@@ -16,6 +16,9 @@ import { deflectionDepsFromEnv } from '../activities/deflection';
 import { createNotifyActivities } from '../activities/notify';
 import { startDeflectionServer } from '../client/deflections';
 import { createSurgeWorker } from '../workers/worker';
+import { encryptingDataConverter } from '../client/encryption/data-converter';
+import { keyringFromEnv } from '../client/encryption/keys';
+import { startDevEncryption } from './dev-encryption';
 import { startLocalEdge, type LocalEdge } from './edge';
 import { startMessengerSandbox, type MessengerSandbox } from './messenger/server';
 import { startSandboxWorld, type SandboxWorld } from './world';
@@ -36,6 +39,7 @@ export interface StackPorts {
   smtpHttp: number;
   messenger: number;
   deflection: number;
+  codecServer: number;
 }
 
 /** Each port overridable by env; 0 picks a free one (tests). */
@@ -58,6 +62,7 @@ export function stackPorts(env: NodeJS.ProcessEnv = process.env): StackPorts {
     smtpHttp: port('SMTP_SANDBOX_HTTP_PORT', 8902),
     messenger: port('MESSENGER_SANDBOX_PORT', 8903),
     deflection: port('DEFLECTION_PORT', 3001),
+    codecServer: port('CODEC_SERVER_PORT', 8234),
   };
 }
 
@@ -77,9 +82,11 @@ export interface StackOptions {
 }
 
 export interface Stack {
-  urls: Record<'dashboard' | 'temporalUi' | 'storefront' | 'mailbox' | 'deflections' | 'temporal' | 'genesys' | 'cloudflare' | 'smtp', string>;
+  urls: Record<'dashboard' | 'temporalUi' | 'storefront' | 'mailbox' | 'deflections' | 'temporal' | 'genesys' | 'cloudflare' | 'smtp' | 'codecServer', string>;
   dashboardToken: string;
   deflectionSecret: string;
+  /** Bearer token of the codec server (the CLI's --codec-auth). */
+  codecToken: string;
   client: Client;
   world: SandboxWorld;
   demo: DemoEvent;
@@ -101,11 +108,14 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     for (const s of stops.reverse()) await s().catch(() => undefined);
   };
   try {
-    const temporal = await startTemporalDevServer(ports, stateDir, log);
+    // Encryption on, as in production: a dev key in stateDir, and the UI decodes through the codec server.
+    const encryption = await startDevEncryption({ stateDir, port: ports.codecServer, temporalUiPort: ports.temporalUi });
+    stops.push(() => encryption.codecServer.close());
+    const temporal = await startTemporalDevServer(ports, stateDir, log, encryption.codecServer.uiEndpoint);
     stops.push(() => stopProcess(temporal));
     const connection = await Connection.connect({ address: `127.0.0.1:${ports.temporal}` });
     stops.push(() => connection.close());
-    const client = new Client({ connection, namespace: 'default' });
+    const client = new Client({ connection, namespace: 'default', dataConverter: encryptingDataConverter(keyringFromEnv(encryption.env)) });
 
     const messenger: MessengerSandbox = await startMessengerSandbox({ port: ports.messenger, host: '127.0.0.1' });
     stops.push(() => messenger.close());
@@ -132,7 +142,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       },
       { sendAlert: createNotifyActivities(deps.notify).sendAlert, genesys: deps.genesys },
     );
-    const { worker } = await createSurgeWorker({ deps, env: { ...process.env, TEMPORAL_ADDRESS: `127.0.0.1:${ports.temporal}`, TEMPORAL_NAMESPACE: 'default' } });
+    const { worker } = await createSurgeWorker({ deps, env: { ...process.env, ...encryption.env, TEMPORAL_ADDRESS: `127.0.0.1:${ports.temporal}`, TEMPORAL_NAMESPACE: 'default' } });
     const running = worker.run();
     stops.push(async () => {
       // The SDK's runtime may already be shutting it down on the same Ctrl-C.
@@ -169,9 +179,11 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         genesys: world.genesys.url,
         cloudflare: world.cloudflare.url,
         smtp: world.env.SMTP_URL!,
+        codecServer: encryption.codecServer.url,
       },
       dashboardToken,
       deflectionSecret,
+      codecToken: encryption.codecToken,
       client,
       world,
       demo,
@@ -183,7 +195,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   }
 }
 
-async function startTemporalDevServer(ports: StackPorts, stateDir: string, log: (line: string) => void): Promise<ChildProcess> {
+async function startTemporalDevServer(ports: StackPorts, stateDir: string, log: (line: string) => void, codecEndpoint: string): Promise<ChildProcess> {
   const cli = await ensureTemporalCli();
   const args = [
     'server', 'start-dev',
@@ -195,6 +207,8 @@ async function startTemporalDevServer(ports: StackPorts, stateDir: string, log: 
     '--search-attribute', 'SurgeTier=Int',
     '--search-attribute', 'SurgePhase=Keyword',
     '--log-level', 'error',
+    // The Web UI decodes payloads through the local codec server (flag checked with `temporal server start-dev --help`, CLI 1.9.1).
+    '--ui-codec-endpoint', codecEndpoint,
   ];
   const child = spawn(cli, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
@@ -236,6 +250,7 @@ async function claimPorts(wanted: StackPorts): Promise<StackPorts> {
   const envName: Record<keyof StackPorts, string> = {
     temporal: 'TEMPORAL_PORT', temporalUi: 'TEMPORAL_UI_PORT', dashboard: 'DASHBOARD_PORT', edge: 'EDGE_PORT', genesys: 'GENESYS_SANDBOX_PORT',
     cloudflare: 'CLOUDFLARE_SANDBOX_PORT', smtp: 'SMTP_SANDBOX_PORT', smtpHttp: 'SMTP_SANDBOX_HTTP_PORT', messenger: 'MESSENGER_SANDBOX_PORT', deflection: 'DEFLECTION_PORT',
+    codecServer: 'CODEC_SERVER_PORT',
   };
   const result = { ...wanted };
   const busy: string[] = [];
@@ -281,6 +296,7 @@ async function main(): Promise<void> {
       `  Genesys sandbox    ${stack.urls.genesys}   (client sandbox-client / sandbox-secret)`,
       `  Cloudflare sandbox ${stack.urls.cloudflare}`,
       `  SMTP sandbox       ${stack.urls.smtp}`,
+      `  codec server       ${stack.urls.codecServer}   (payloads are encrypted; the Temporal UI decodes through it. CLI: temporal workflow show -w <id> --codec-endpoint ${stack.urls.codecServer} --codec-auth "Bearer ${stack.codecToken}")`,
       '',
       `demo event ${stack.demo.eventId} started${stack.demo.earlier === 'none' ? '' : ` (the one from an earlier start was ${stack.demo.earlier})`}: the flash sale in accelerated time, repeating until ${stack.demo.endAt}.`,
       'Try: npx surge status demo-flash-sale      Ctrl-C stops everything. Where the demo is, every few seconds:',

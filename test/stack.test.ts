@@ -11,7 +11,7 @@ import { after, before, describe, it } from 'mocha';
 import { SurgeClient } from '../client/surge-client';
 import { DEMO_EVENT_ID, startStack, type Stack } from '../sandbox/stack';
 
-const ANY_PORT = { temporal: 0, temporalUi: 0, dashboard: 0, edge: 0, genesys: 0, cloudflare: 0, smtp: 0, smtpHttp: 0, messenger: 0, deflection: 0 };
+const ANY_PORT = { temporal: 0, temporalUi: 0, dashboard: 0, edge: 0, genesys: 0, cloudflare: 0, smtp: 0, smtpHttp: 0, messenger: 0, deflection: 0, codecServer: 0 };
 const ACCELERATION = 60;
 
 describe('local stack (npm start)', function () {
@@ -53,6 +53,10 @@ describe('local stack (npm start)', function () {
     assert.equal(await answers(`${s.urls.cloudflare}/user/tokens/verify`), 401, 'Cloudflare sandbox wants a token');
     assert.equal(await answers(`${s.urls.storefront}/genesys-bootstrap/genesys.min.js`), 200, 'Messenger bootstrap through the edge');
     await s.client.workflowService.getSystemInfo({});
+    // The Web UI decodes the (encrypted) payloads through the local codec server.
+    const settings = (await (await fetch(`${s.urls.temporalUi}/api/v1/settings`)).json()) as { Codec?: { Endpoint?: string } };
+    assert.equal(settings.Codec?.Endpoint?.startsWith(s.urls.codecServer), true, JSON.stringify(settings.Codec));
+    assert.equal(await answers(`${s.urls.codecServer}/decode`, { method: 'POST', body: '{"payloads":[]}' }), 401, 'the codec server wants its token');
   });
 
   it('a status line says where the demo is, and it moves', async () => {
