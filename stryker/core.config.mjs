@@ -1,0 +1,21 @@
+// Mutation testing of the pure core (no Temporal, no I/O): the tier policy, the config checks and the
+// actuator planning. Edit MUTATE when modules move (config-schema.ts, the reconciler) and SPEC to the
+// unit test files that own them. Run with `npm run test:mutation`.
+import { base } from './base.config.mjs';
+
+export const MUTATE = [
+  'workflows/policy.ts',
+  'workflows/validate-config.ts',
+  'client/event-config.ts',
+  'workflows/actuation.ts',
+];
+
+export const SPEC = [
+  'test/policy.test.ts',
+  'test/policy-rules.test.ts',
+  'test/event-config.test.ts',
+  'test/config-rules.test.ts',
+  'test/actuation.test.ts',
+];
+
+export default base({ area: 'core', mutate: MUTATE, spec: SPEC, breakAt: 90 });
