@@ -5,7 +5,7 @@ import { builtinModules } from 'node:module';
 const nodeBuiltins = builtinModules.flatMap((m) => [m, `node:${m}`]);
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'dist/**', '.tools/**', '.temporal/**', 'edge/.wrangler/**', 'artifacts/**', 'edge/worker-configuration.d.ts', '**/*.mjs', '**/*.js'] },
+  { ignores: ['node_modules/**', 'dist/**', '.tools/**', '.temporal/**', 'edge/.wrangler/**', 'artifacts/**', 'reports/**', '.stryker-tmp/**', 'edge/worker-configuration.d.ts', '**/*.mjs', '**/*.js'] },
   ...tseslint.configs.recommended,
   {
     files: ['**/*.ts'],

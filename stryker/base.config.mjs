@@ -13,6 +13,8 @@ export function base({ area, mutate, spec, breakAt }) {
     // Mocha's own `node-option: import=tsx` only applies when the mocha CLI spawns node; Stryker runs mocha
     // in its own worker processes, so tsx is loaded here.
     testRunnerNodeArgs: ['--import', 'tsx'],
+    // Stryker's mocha runner sets no suite timeout; the unit specs set short ones, so a mutant that hangs
+    // fails there rather than at Stryker's timeout (which restarts the worker).
     mochaOptions: { spec, config: '.mocharc.json' },
     coverageAnalysis: 'perTest',
     mutate,
@@ -20,7 +22,7 @@ export function base({ area, mutate, spec, breakAt }) {
     concurrency: 2,
     timeoutMS: 10_000,
     thresholds: { high: breakAt + 5, low: breakAt, break: breakAt },
-    reporters: ['clear-text', 'html', 'json'],
+    reporters: ['clear-text', 'html', 'json', 'progress-append-only'],
     clearTextReporter: { allowEmojis: false, logTests: false, reportScoreTable: true, reportMutants: true },
     htmlReporter: { fileName: `reports/mutation/${area}.html` },
     jsonReporter: { fileName: `reports/mutation/${area}.json` },

@@ -78,8 +78,8 @@ describe('config rule: "a config whose restore condition overlaps its activate c
 describe('config rule: every tier 1-3 rule has a bound, bounds are numbers >= 0, and exactly one of sustainSeconds or consecutivePolls', () => {
   it('a missing tier or rule is refused', () => {
     refused((c) => delete (c.tiers as Loose)['2'], /^tiers\.2: missing/);
-    refused((c) => delete (c.tiers[3] as Loose).activate, /^tiers\.3\.activate: missing/);
-    refused((c) => delete (c.tiers[1] as Loose).restore, /^tiers\.1\.restore: missing/);
+    refused((c) => delete (c.tiers[3] as unknown as Loose).activate, /^tiers\.3\.activate: missing/);
+    refused((c) => delete (c.tiers[1] as unknown as Loose).restore, /^tiers\.1\.restore: missing/);
   });
   it('a rule with no bound is refused', () => refused((c) => (c.tiers[3].activate = { consecutivePolls: 2 }), /^tiers\.3\.activate: needs at least one of waitingAbove/));
   it('bounds below 0 or not finite are refused; 0 is a bound', () => {

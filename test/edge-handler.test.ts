@@ -19,7 +19,8 @@ const FALLBACK_HTML = '<!doctype html><title>Support</title><p>fallback page';
 const HTML = { accept: 'text/html,application/xhtml+xml' };
 
 /** A tiny HTTP server recording requests; answers per path. */
-async function startServer(answer: (path: string, headers: Record<string, string | string[] | undefined>) => { status: number; body?: string; headers?: Record<string, string> }) {
+type Answer = { status: number; body?: string; headers?: Record<string, string> };
+async function startServer(answer: (path: string, headers: Record<string, string | string[] | undefined>) => Answer) {
   const requests: { path: string; method: string; headers: Record<string, string | string[] | undefined> }[] = [];
   const server: Server = createServer((req, res) => {
     requests.push({ path: req.url ?? '', method: req.method ?? '', headers: req.headers });
@@ -34,7 +35,8 @@ async function startServer(answer: (path: string, headers: Record<string, string
 }
 
 describe('edge Worker handler (Node, in-memory KV)', function () {
-  this.timeout(20_000);
+  // Each test is a few local requests; a short limit also turns a mutant that hangs into a quick failure.
+  this.timeout(5_000);
   let worker: Handler;
   let upstream: Awaited<ReturnType<typeof startServer>>;
   let origin: Awaited<ReturnType<typeof startServer>>;
@@ -48,7 +50,7 @@ describe('edge Worker handler (Node, in-memory KV)', function () {
 
   before(async () => {
     worker = ((await import(WORKER_MODULE)) as { default: Handler }).default;
-    upstream = await startServer((path, headers) => {
+    upstream = await startServer((path, headers): Answer => {
       if (path.startsWith('/genesys-bootstrap/broken')) return { status: 503, body: 'down' };
       if (headers['if-none-match'] === '"v1"') return { status: 304, headers: { etag: '"v1"' } };
       return { status: 200, body: `real messenger ${path}`, headers: { 'content-type': 'application/javascript', etag: '"v1"' } };
