@@ -4,6 +4,7 @@
 import './helpers/browser-text';
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
+import { Script } from 'node:vm';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readEdgeConfig, EdgeConfigError } from '../edge/src/config';
@@ -51,7 +52,7 @@ describe('edge Worker handler (Node, in-memory KV)', function () {
   before(async () => {
     worker = ((await import(WORKER_MODULE)) as { default: Handler }).default;
     upstream = await startServer((path, headers): Answer => {
-      if (path.startsWith('/genesys-bootstrap/broken')) return { status: 503, body: 'down' };
+      if (path.startsWith('/genesys-bootstrap/broken') || path.endsWith('?fail')) return { status: 503, body: 'down' };
       if (headers['if-none-match'] === '"v1"') return { status: 304, headers: { etag: '"v1"' } };
       return { status: 200, body: `real messenger ${path}`, headers: { 'content-type': 'application/javascript', etag: '"v1"' } };
     });
@@ -126,6 +127,8 @@ describe('edge Worker handler (Node, in-memory KV)', function () {
       await (await get(`${ENTRY}?v=2`)).text();
       assert.equal(upstream.requests[0].path, `${ENTRY}?v=2`);
       assert.equal(upstream.requests[0].headers.accept, '*/*');
+      assert.equal(upstream.requests[0].headers['if-none-match'], undefined, 'no conditional header invented');
+      assert.equal(upstream.requests[0].headers['if-modified-since'], undefined);
     });
 
     it('an unchanged Messenger costs a 304, still revalidated on every load', async () => {
@@ -135,7 +138,15 @@ describe('edge Worker handler (Node, in-memory KV)', function () {
       assert.equal(upstream.requests[0].headers['if-modified-since'], 'Tue, 01 Dec 2026 00:00:00 GMT');
     });
 
-    it('an upstream error passes through as it is and is never kept by browsers', async () => {
+    it('an upstream error on the entry point passes through as it is, never kept by browsers', async () => {
+      const res = await get(`${ENTRY}?fail`);
+      assert.equal(res.status, 503);
+      assert.equal(await res.text(), 'down');
+      assert.equal(res.headers.get('cache-control'), 'no-store');
+      assert.match(res.headers.get('vary') ?? '', /\bCookie\b/);
+    });
+
+    it('an upstream error on another Messenger file passes through untouched', async () => {
       const res = await get('/genesys-bootstrap/broken/genesys.min.js');
       assert.equal(res.status, 503);
       assert.equal(res.headers.get('x-surge-mode'), 'normal');
@@ -152,11 +163,13 @@ describe('edge Worker handler (Node, in-memory KV)', function () {
       assert.equal(res.headers.get('cache-control'), 'no-store');
       assert.match(await res.text(), /messenger upstream unreachable/);
       assert.equal(errors.length, 1, 'the failure is logged');
+      assert.equal(errors[0][0], `messenger upstream ${closed.url}${ENTRY} unreachable:`);
     });
 
     it('refuses methods other than GET and HEAD with 405', async () => {
       const res = await get(ENTRY, {}, 'POST');
       assert.equal(res.status, 405);
+      assert.equal(await res.text(), 'Method not allowed\n');
       assert.equal(res.headers.get('allow'), 'GET, HEAD');
       assert.equal(upstream.requests.length, 0);
     });
@@ -232,10 +245,13 @@ describe('edge Worker handler (Node, in-memory KV)', function () {
       assert.match(String(errors[1]?.[0]), /timed out after 20 ms/);
     });
 
-    it('a missing KV binding reads as "off"', async () => {
-      const res = await worker.fetch(new Request(`https://shop.example${ENTRY}`), { ...env(), SURGE_FLAGS: undefined }, ctx);
-      assert.equal(res.headers.get('x-surge-mode'), 'normal');
-      assert.match(String(errors[0]?.[0]), /SURGE_FLAGS binding is missing/);
+    it('a missing KV binding, or one that is not a KV namespace, reads as "off"', async () => {
+      for (const binding of [undefined, {}]) {
+        errors = [];
+        const res = await worker.fetch(new Request(`https://shop.example${ENTRY}`), { ...env(), SURGE_FLAGS: binding }, ctx);
+        assert.equal(res.headers.get('x-surge-mode'), 'normal');
+        assert.match(String(errors[0]?.[0]), /SURGE_FLAGS binding is missing or not a KV namespace/);
+      }
     });
   });
 
@@ -254,6 +270,7 @@ describe('edge Worker handler (Node, in-memory KV)', function () {
       const body = await (await get(ENTRY, {}, 'GET', { NOTICE_EMAIL: 'help@shop.example', NOTICE_FAQ_URL: '/faq', LAUNCHER_SELECTOR: '#chat' })).text();
       assert.ok(body.includes('{"title":"Chat is at capacity right now","text":"You can still reach us by email or find answers in our help centre.","email":"help@shop.example","faqUrl":"/faq","statusUrl":null,"launcherSelector":"#chat"}'));
       assert.ok(!body.includes('STUB_CONFIG'), 'the marker is replaced');
+      assert.doesNotThrow(() => new Script(body), 'the stub is valid JavaScript');
       assert.ok(!body.includes('surge-fallback: served in place'), 'comments are dropped');
       assert.ok(!/^\s/m.test(body), 'no indentation');
       assert.ok(!body.includes('\n\n'), 'no blank lines');
@@ -367,6 +384,13 @@ describe('edge Worker handler (Node, in-memory KV)', function () {
   });
 
   describe('pass-through', () => {
+    it('without ORIGIN_OVERRIDE a request goes on to where it was addressed (the zone\'s origin)', async () => {
+      const vars = env();
+      delete vars.ORIGIN_OVERRIDE;
+      const res = await worker.fetch(new Request(`${origin.url}/cart?x=1`, { headers: HTML }), vars, ctx);
+      assert.equal(await res.text(), 'origin /cart?x=1');
+    });
+
     it('every other path goes to the origin unchanged', async () => {
       const res = await get('/products/42?colour=red', HTML);
       assert.equal(await res.text(), 'origin /products/42?colour=red');
@@ -376,8 +400,11 @@ describe('edge Worker handler (Node, in-memory KV)', function () {
 });
 
 describe('edge config', () => {
-  const bad = (vars: Record<string, string>, name: string) =>
-    assert.throws(() => readEdgeConfig(vars), (e: unknown) => e instanceof EdgeConfigError && e.message.startsWith(`edge config: ${name} `));
+  const bad = (vars: Record<string, string>, name: string, problem = /./) =>
+    assert.throws(
+      () => readEdgeConfig(vars),
+      (e: unknown) => e instanceof EdgeConfigError && e.name === 'EdgeConfigError' && e.message.startsWith(`edge config: ${name} `) && problem.test(e.message),
+    );
 
   it('defaults: the Genesys apps host, 300 s bootstrap cache, 30 s flag cache, 500 ms KV timeout, /support and /help', () => {
     const c = readEdgeConfig({});
@@ -407,7 +434,7 @@ describe('edge config', () => {
   it('integers at their minimum are accepted; one below is refused naming the variable', () => {
     const c = readEdgeConfig({ BOOTSTRAP_CACHE_SECONDS: '0', FLAG_CACHE_TTL_SECONDS: '30', FLAG_READ_TIMEOUT_MS: '1' });
     assert.deepEqual([c.bootstrapCacheSeconds, c.flagCacheTtlSeconds, c.flagReadTimeoutMs], [0, 30, 1]);
-    bad({ BOOTSTRAP_CACHE_SECONDS: '-1' }, 'BOOTSTRAP_CACHE_SECONDS');
+    bad({ BOOTSTRAP_CACHE_SECONDS: '-1' }, 'BOOTSTRAP_CACHE_SECONDS', /must be an integer >= 0, got "-1"$/);
     bad({ FLAG_CACHE_TTL_SECONDS: '29' }, 'FLAG_CACHE_TTL_SECONDS');
     bad({ FLAG_READ_TIMEOUT_MS: '0' }, 'FLAG_READ_TIMEOUT_MS');
     bad({ FLAG_READ_TIMEOUT_MS: '1.5' }, 'FLAG_READ_TIMEOUT_MS');
@@ -417,8 +444,8 @@ describe('edge config', () => {
     const c = readEdgeConfig({ MESSENGER_UPSTREAM: 'http://127.0.0.1:9/x?y', ORIGIN_OVERRIDE: ' https://shop.example/path ' });
     assert.equal(c.messengerUpstream, 'http://127.0.0.1:9');
     assert.equal(c.originOverride, 'https://shop.example');
-    bad({ MESSENGER_UPSTREAM: 'apps.mypurecloud.com' }, 'MESSENGER_UPSTREAM');
-    bad({ MESSENGER_UPSTREAM: 'ftp://apps.mypurecloud.com' }, 'MESSENGER_UPSTREAM');
+    bad({ MESSENGER_UPSTREAM: 'apps.mypurecloud.com' }, 'MESSENGER_UPSTREAM', /must be an absolute http\(s\) URL, got "apps.mypurecloud.com"$/);
+    bad({ MESSENGER_UPSTREAM: 'ftp://apps.mypurecloud.com' }, 'MESSENGER_UPSTREAM', /must use http or https, got "ftp:\/\/apps.mypurecloud.com"$/);
     bad({ ORIGIN_OVERRIDE: 'javascript:alert(1)' }, 'ORIGIN_OVERRIDE');
   });
 
@@ -427,7 +454,7 @@ describe('edge config', () => {
     assert.equal(c.notice.faqUrl, '/help/faq');
     assert.equal(c.notice.statusUrl, 'https://status.example/');
     assert.equal(readEdgeConfig({ NOTICE_FAQ_URL: 'http://faq.example/a' }).notice.faqUrl, 'http://faq.example/a');
-    bad({ NOTICE_FAQ_URL: '//evil.example/faq' }, 'NOTICE_FAQ_URL');
+    bad({ NOTICE_FAQ_URL: '//evil.example/faq' }, 'NOTICE_FAQ_URL', /must be an http\(s\) URL or a path starting with '\/', got "\/\/evil.example\/faq"$/);
     bad({ NOTICE_STATUS_URL: '//evil.example' }, 'NOTICE_STATUS_URL');
     bad({ NOTICE_FAQ_URL: 'javascript:alert(1)' }, 'NOTICE_FAQ_URL');
     bad({ NOTICE_STATUS_URL: 'data:text/html,x' }, 'NOTICE_STATUS_URL');
@@ -436,17 +463,17 @@ describe('edge config', () => {
 
   it('notice text is at most 500 characters', () => {
     assert.equal(readEdgeConfig({ NOTICE_TEXT: 'x'.repeat(500) }).notice.text.length, 500);
-    bad({ NOTICE_TEXT: 'x'.repeat(501) }, 'NOTICE_TEXT');
+    bad({ NOTICE_TEXT: 'x'.repeat(501) }, 'NOTICE_TEXT', /must be at most 500 characters, got 501$/);
     bad({ NOTICE_TITLE: 'x'.repeat(501) }, 'NOTICE_TITLE');
   });
 
   it('the notice email must be an address', () => {
     assert.equal(readEdgeConfig({ NOTICE_EMAIL: ' help@shop.example ' }).notice.email, 'help@shop.example');
-    for (const email of ['help', 'help@shop', 'a b@shop.example', '<a@shop.example>', '"a"@shop.example']) bad({ NOTICE_EMAIL: email }, 'NOTICE_EMAIL');
+    for (const email of ['help', 'help@shop', 'a b@shop.example', 'help@shop.example other', '<a@shop.example>', '"a"@shop.example']) bad({ NOTICE_EMAIL: email }, 'NOTICE_EMAIL', /must be an email address, got "/);
   });
 
   it('support path prefixes must be paths: no bare "/", wildcards, queries or spaces', () => {
     assert.deepEqual(readEdgeConfig({ SUPPORT_PATH_PREFIXES: '/support//,,/help' }).supportPathPrefixes, ['/support', '/help']);
-    for (const p of ['support', '/', '/sup*', '/a?b', '/a#b', '/a b']) bad({ SUPPORT_PATH_PREFIXES: p }, 'SUPPORT_PATH_PREFIXES');
+    for (const p of ['support', '/', '/sup*', '/a?b', '/a#b', '/a b']) bad({ SUPPORT_PATH_PREFIXES: p }, 'SUPPORT_PATH_PREFIXES', /entries must be paths like \/support \(no '\/', wildcards or queries\), got "/);
   });
 });
