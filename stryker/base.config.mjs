@@ -6,7 +6,7 @@
 // given command (node + tsx + every spec file, ~2-3 s) for each of several hundred mutants.
 
 /** @returns {import('@stryker-mutator/api/core').PartialStrykerOptions} */
-export function base({ area, mutate, spec, breakAt }) {
+export function base({ area, mutate, spec, breakAt, ignoreStatic = false }) {
   return {
     packageManager: 'npm',
     testRunner: 'mocha',
@@ -17,6 +17,9 @@ export function base({ area, mutate, spec, breakAt }) {
     // fails there rather than at Stryker's timeout (which restarts the worker).
     mochaOptions: { spec, config: '.mocharc.json' },
     coverageAnalysis: 'perTest',
+    // A static mutant (module-level code, e.g. a zod schema) can only be tested by restarting a worker and
+    // loading every spec again (~15 s each on this machine); areas with many of them may skip them.
+    ignoreStatic,
     mutate,
     // The machine is shared: two workers at most.
     concurrency: 2,
