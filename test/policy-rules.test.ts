@@ -332,3 +332,46 @@ describe('README rule: "at the event\'s end (or `surge end`) every tier is resto
     assert.equal(r.state.pausedReason, null);
   });
 });
+
+describe('every decision is recorded with its reason (README: "every decision recorded in Temporal\'s history: the audit log")', () => {
+  const config = testEventConfig({ tiers: { 2: { restore: { agentsAvailableAbove: 5, waitingBelow: 50, sustainSeconds: 60 } } } });
+
+  it('a tier starts with the reason it is where it is', () => {
+    const s = initialPolicyState(testEventConfig({ modes: { 4: 'off' } }), at(0));
+    assert.deepEqual([s.tiers[1].reason, s.tiers[4].reason, s.tiers[1].since], ['event created', 'mode off set in the event config', at(0)]);
+    assert.deepEqual(s.health, { consecutiveFailures: 0, consecutiveHealthy: 0, lastError: null });
+    assert.deepEqual([s.automationPaused, s.pausedReason, s.lastSample, s.transitions, s.openAlerts], [false, null, null, [], []]);
+  });
+
+  it('rule transitions quote the rule and the numbers that met it, in both directions', () => {
+    let r = feed(initialPolicyState(config, at(0)), config, { waiting: 300, agents: 2 }, 0, 60);
+    const on = transitionsOf(r.actions).find((t) => t.tier === 2);
+    assert.deepEqual(
+      on && [on.at, on.from, on.to, on.cause, on.by, on.reason, on.waiting, on.agentsAvailable],
+      [at(60), false, true, 'rule', 'policy', 'waiting > 200 and agents available < 5, 3 consecutive polls (waiting 300, agents available 2)', 300, 2],
+    );
+    assert.deepEqual([r.state.tiers[2].since, r.state.tiers[2].reason], [at(60), on?.reason]);
+    r = feed(r.state, config, { waiting: 10, agents: 6 }, 90, 150);
+    const off = transitionsOf(r.actions).find((t) => t.tier === 2);
+    assert.equal(off?.reason, 'waiting < 50 and agents available > 5, sustained 60 s (waiting 10, agents available 6)');
+  });
+
+  it('tier 4 transitions count the probes', () => {
+    let r = feed(initialPolicyState(config, at(0)), config, 'fail', 0, 60);
+    r = feed(r.state, config, { waiting: 0 }, 90, 210);
+    assert.deepEqual(transitionsOf(r.actions).filter((t) => t.tier === 4).map((t) => t.reason), ['5 consecutive healthy probes (needs 5)']);
+    assert.equal(r.state.health.lastError, null);
+  });
+
+  it('a recommendation records when and why, and its alert clears with the reason it ended', () => {
+    const c = testEventConfig();
+    const r = feed(initialPolicyState(c, at(0)), c, { waiting: 500, agents: 0 }, 0, 60);
+    assert.deepEqual(r.state.tiers[3].recommendation, { tier: 3, action: 'activate', since: at(60), reason: 'waiting > 400, 3 consecutive polls (waiting 500, agents available 0)' });
+    const broke = feed(r.state, c, { waiting: 100, agents: 0 }, 90, 90);
+    assert.deepEqual(alertsOf(broke.actions).map((a) => [a.condition, a.raised, a.message]), [['recommendation-tier-3', false, 'tier 3 rule no longer met']]);
+    const forced = applyTierMode(r.state, 3, 'off', 'not now', 'ops', at(70));
+    assert.deepEqual(alertsOf(forced.actions).map((a) => a.message), ['operator set tier 3 off']);
+    const ended = endOfEvent(r.state, 'over', 'ops', at(70));
+    assert.deepEqual(alertsOf(ended.actions).map((a) => a.message), ['event ended']);
+  });
+});
