@@ -29,6 +29,9 @@ export function base({ area, mutate, spec, breakAt, ignoreStatic = false }) {
     clearTextReporter: { allowEmojis: false, logTests: false, reportScoreTable: true, reportMutants: true },
     htmlReporter: { fileName: `reports/mutation/${area}.html` },
     jsonReporter: { fileName: `reports/mutation/${area}.json` },
+    // Re-runs test only the mutants whose code or covering tests changed since the last run.
+    incremental: true,
+    incrementalFile: `reports/mutation/${area}-incremental.json`,
     tempDirName: '.stryker-tmp',
     // Only what the tests need is copied into Stryker's sandbox (node_modules is linked, not copied).
     ignorePatterns: ['.tools', '.temporal', '.wrangler', 'artifacts', 'reports', 'drill-reports', 'bench', 'docker', 'integrations'],
