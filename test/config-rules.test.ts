@@ -81,7 +81,8 @@ describe('config rule: every tier 1-3 rule has a bound, bounds are numbers >= 0,
     refused((c) => delete (c.tiers[3] as unknown as Loose).activate, /^tiers\.3\.activate: missing/);
     refused((c) => delete (c.tiers[1] as unknown as Loose).restore, /^tiers\.1\.restore: missing/);
   });
-  it('a rule with no bound is refused', () => refused((c) => (c.tiers[3].activate = { consecutivePolls: 2 }), /^tiers\.3\.activate: needs at least one of waitingAbove/));
+  it('a rule with no bound is refused', () =>
+    assert.equal(problems((c) => (c.tiers[3].activate = { consecutivePolls: 2 }))[0], 'tiers.3.activate: needs at least one of waitingAbove, waitingBelow, agentsAvailableAbove, agentsAvailableBelow'));
   it('bounds below 0 or not finite are refused; 0 is a bound', () => {
     refused((c) => (c.tiers[1].activate = { waitingAbove: -1, sustainSeconds: 600 }), /^tiers\.1\.activate\.waitingAbove: must be a number >= 0/);
     refused((c) => (c.tiers[2].activate = { waitingAbove: 200, agentsAvailableBelow: Infinity, consecutivePolls: 3 }), /^tiers\.2\.activate\.agentsAvailableBelow: must be a number >= 0/);
@@ -99,7 +100,7 @@ describe('config rule: every tier 1-3 rule has a bound, bounds are numbers >= 0,
     accepted((c) => (c.tiers[2].activate = { waitingAbove: 200, consecutivePolls: 1 }));
   });
   it('sustainSeconds is > 0 and at least one poll interval (the window must be covered by samples)', () => {
-    refused((c) => (c.tiers[1].activate = { waitingAbove: 50, sustainSeconds: 0 }), /^tiers\.1\.activate\.sustainSeconds: must be a number > 0, got 0/);
+    assert.deepEqual(problems((c) => (c.tiers[1].activate = { waitingAbove: 50, sustainSeconds: 0 })), ['tiers.1.activate.sustainSeconds: must be a number > 0, got 0']);
     refused((c) => (c.tiers[1].activate = { waitingAbove: 50, sustainSeconds: 29 }), /^tiers\.1\.activate\.sustainSeconds: 29 s is shorter than pollIntervalSeconds \(30 s\)/);
     accepted((c) => (c.tiers[1].activate = { waitingAbove: 50, sustainSeconds: 30 }));
   });
@@ -145,7 +146,8 @@ describe('config rule: actuators', () => {
     accepted((c) => (c.actuators[3] = [{ kind: 'messengerDeployment', deploymentId: 'd', surgeConfigurationVersion: '2', normalConfigurationVersion: '1' }]));
   });
   it('an unknown actuator kind or a tier without a list is refused', () => {
-    refused((c) => (c.actuators[4] = [{ kind: 'webhook' } as unknown as never]), /^actuators\.4\.0\.kind: unknown actuator "webhook"/);
+    refused((c) => (c.actuators[4] = [{ kind: 'webhook' } as unknown as never]), /^actuators\.4\.0\.kind: unknown actuator "webhook" \(flowVersion, dataTableFlag, edgeFlag, messengerDeployment\)$/);
+    refused((c) => (c.actuators[4] = [null as unknown as never]), /^actuators\.4\.0\.kind: unknown actuator undefined/);
     refused((c) => delete (c.actuators as Loose)['2'], /^actuators\.2: must be a list/);
     accepted((c) => (c.actuators[4] = []));
   });
@@ -154,11 +156,13 @@ describe('config rule: actuators', () => {
 describe('config rule: event identity, schedule, queues, polling and alerts', () => {
   it('eventId: 1-63 lowercase letters, digits or dashes, starting with a letter or digit', () => {
     for (const id of ['a', '7', 'black-friday-2026', 'a'.repeat(63)]) accepted((c) => (c.eventId = id));
-    for (const id of ['', '-a', 'Black', 'a b', 'a_b', 'a'.repeat(64)]) refused((c) => (c.eventId = id), /^eventId: /);
+    for (const id of ['', '-a', 'Black', 'a b', 'a_b', 'a'.repeat(64)]) refused((c) => (c.eventId = id), /^eventId: must be 1-63 lowercase letters, digits or dashes, starting with a letter or digit$/);
+    refused((c) => delete (c as unknown as Loose).eventId, /^eventId: must be/);
   });
   it('startAt and endAt are ISO instants, endAt after startAt', () => {
     refused((c) => (c.startAt = 'tomorrow'), /^startAt: not an ISO 8601 instant: "tomorrow"/);
-    refused((c) => (c.endAt = 'later'), /^endAt: not an ISO 8601 instant/);
+    assert.deepEqual(problems((c) => (c.endAt = 'later')), ['endAt: not an ISO 8601 instant: "later"'], 'no "after startAt" about an instant that is not one');
+    assert.deepEqual(problems((c) => (c.startAt = 'soon')), ['startAt: not an ISO 8601 instant: "soon"']);
     refused((c) => (c.endAt = c.startAt), /^endAt: must be after startAt/);
     accepted((c) => (c.endAt = '2026-11-27T10:00:01.000Z'));
   });
@@ -177,6 +181,8 @@ describe('config rule: event identity, schedule, queues, polling and alerts', ()
   it('alert recipients are a list of email addresses', () => {
     refused((c) => (c.alerts.recipients = ['ops@example.com', 'not-an-address']), /^alerts\.recipients\.1: not an email address: "not-an-address"/);
     refused((c) => (c.alerts.recipients = ['a b@example.com']), /^alerts\.recipients\.0/);
+    refused((c) => (c.alerts.recipients = ['ops@example.com<x']), /^alerts\.recipients\.0: not an email address/);
+    refused((c) => (c.alerts.recipients = ['<ops@example.com']), /^alerts\.recipients\.0: not an email address/);
     refused((c) => (c.alerts = {} as EventConfig['alerts']), /^alerts\.recipients: must be a list/);
     accepted((c) => (c.alerts.recipients = []));
   });
@@ -235,6 +241,10 @@ describe('config files: defaults, and every problem refused by field', () => {
     assert.throws(
       () => parseEventConfig({ ...file, tiers: { 4: { restoreAfterHealthyProbes: 0 } } }, 'sale.yaml'),
       (e: unknown) => e instanceof EventConfigError && e.source === 'sale.yaml' && e.problems.length === 1 && /^tiers\.4\.restoreAfterHealthyProbes: /.test(e.problems[0]) && e.message.startsWith('invalid event config sale.yaml:\n  - tiers.4'),
+    );
+    assert.throws(
+      () => parseEventConfig({ ...file, pollIntervalSeconds: 0, queueIds: [] }),
+      (e: unknown) => e instanceof EventConfigError && e.name === 'EventConfigError' && e.source === '(input)' && /^invalid event config \(input\):\n  - \S+: .*\n  - \S+: /.test(e.message),
     );
   });
 

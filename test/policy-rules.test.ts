@@ -375,3 +375,21 @@ describe('every decision is recorded with its reason (README: "every decision re
     assert.deepEqual(alertsOf(ended.actions).map((a) => a.message), ['event ended']);
   });
 });
+
+describe('README: "a persisting problem mails once": alerts are raised and cleared on a change only', () => {
+  const config = testEventConfig();
+
+  it('a calm poll, or the end of a calm event, emits nothing', () => {
+    const s = initialPolicyState(config, at(0));
+    assert.deepEqual(evaluate(s, sample(0, { waiting: 0 }), config, at(0)).actions, []);
+    assert.deepEqual(endOfEvent(s, 'over', 'ops', at(0)).actions, []);
+  });
+
+  it('clearing one alert leaves the others open', () => {
+    let { state } = feed(initialPolicyState(config, at(0)), config, { waiting: 500, agents: 0 }, 0, 60);
+    state = feed(state, config, 'fail', 90, 90).state;
+    assert.deepEqual([...state.openAlerts].sort(), ['metrics-unavailable', 'recommendation-tier-3']);
+    const back = feed(state, config, { waiting: 500, agents: 0 }, 120, 120);
+    assert.deepEqual(back.state.openAlerts, ['recommendation-tier-3']);
+  });
+});
