@@ -13,7 +13,7 @@ const devOnlyTrees = {
 };
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'dist/**', '.tools/**', '.temporal/**', 'edge/.wrangler/**', 'artifacts/**', 'edge/worker-configuration.d.ts', '**/*.mjs', '**/*.js'] },
+  { ignores: ['node_modules/**', 'dist/**', '.tools/**', '.temporal/**', 'edge/.wrangler/**', 'artifacts/**', 'reports/**', '.stryker-tmp/**', 'edge/worker-configuration.d.ts', '**/*.mjs', '**/*.js'] },
   ...tseslint.configs.recommended,
   {
     files: ['**/*.ts'],

@@ -4,6 +4,7 @@ import { describe, it } from 'mocha';
 import { applyTierMode, endOfEvent, evaluate, initialPolicyState, setAutomationPaused, validateEventConfig } from '../workflows/policy';
 import type { FailureClass } from '../workflows/failure-classes';
 import type { EventConfig, PolicyAction, PolicyState, Sample, TierNumber } from '../workflows/types';
+import { DEFAULT_ACTUATORS, DEFAULT_TIER_CONFIG } from '../workflows/tiers';
 import { at, testEventConfig } from './helpers/event-config';
 
 type Poll = { t: number; waiting?: number; agents?: number; fail?: boolean; failureClass?: FailureClass; observedAt?: number; messengerHealthy?: boolean };
@@ -306,7 +307,14 @@ describe('policy: invalid configurations are refused naming the field', () => {
     { name: 'data-table flag without a table', patch: (c) => delete c.dataTable, field: /^actuators\.1\.0: dataTableFlag needs dataTable/ },
     { name: 'bad event ID', patch: (c) => (c.eventId = 'Black Friday'), field: /^eventId:/ },
   ];
-  it('the default config is valid', () => assert.deepEqual(validateEventConfig(valid), []));
+  it('the default config is valid', () => {
+    // testEventConfig already ran the validator (it throws on problems), so check the playbook defaults
+    // here directly, and that the same check refuses them once broken: a validator returning [] fails.
+    const defaults = { ...structuredClone(valid), tiers: structuredClone(DEFAULT_TIER_CONFIG), actuators: structuredClone(DEFAULT_ACTUATORS) } as EventConfig;
+    assert.deepEqual(validateEventConfig(defaults), []);
+    defaults.tiers[4].restoreAfterHealthyProbes = 0;
+    assert.deepEqual(validateEventConfig(defaults), ['tiers.4.restoreAfterHealthyProbes: must be a whole number >= 1, got 0']);
+  });
   for (const c of cases) {
     it(c.name, () => {
       const config = structuredClone(valid);

@@ -1,0 +1,271 @@
+// The event config's semantic rules (README "Rules, precisely" and the event-config section), through the
+// public entry points: validateEventConfig on a config built WITHOUT the parser (so the validator alone
+// decides), and parseEventConfig / loadEventConfig for defaults and file errors. `problems` and
+// `validConfig` are the one place to adapt when the config schema moves.
+import assert from 'node:assert/strict';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { EventConfigError, loadEventConfig, parseEventConfig } from '../client/event-config';
+import { validateEventConfig } from '../workflows/policy';
+import { DEFAULT_ACTUATORS, DEFAULT_TIER_CONFIG } from '../workflows/tiers';
+import type { EventConfig } from '../workflows/types';
+
+/** The playbook defaults assembled by hand, never through parseEventConfig (which validates). */
+function validConfig(): EventConfig {
+  return structuredClone({
+    eventId: 'test-event',
+    name: 'Test event',
+    startAt: '2026-11-27T10:00:00.000Z',
+    endAt: '2026-11-27T20:00:00.000Z',
+    queueIds: ['q-sales'],
+    pollIntervalSeconds: 30,
+    staleAfterSeconds: 90,
+    dryRun: false,
+    tiers: { 1: DEFAULT_TIER_CONFIG[1], 2: DEFAULT_TIER_CONFIG[2], 3: DEFAULT_TIER_CONFIG[3], 4: DEFAULT_TIER_CONFIG[4] },
+    actuators: DEFAULT_ACTUATORS,
+    dataTable: { datatableId: 'dt-surge-flags', rowKey: 'surge-test-event' },
+    alerts: { recipients: ['ops@example.com'] },
+  }) as EventConfig;
+}
+
+/** The problems validateEventConfig reports for the valid config after `patch`. */
+function problems(patch: (c: EventConfig) => void): string[] {
+  const config = validConfig();
+  patch(config);
+  return validateEventConfig(config);
+}
+const refused = (patch: (c: EventConfig) => void, expected: RegExp) => {
+  const found = problems(patch);
+  assert.ok(found.some((p) => expected.test(p)), `expected ${expected} in ${JSON.stringify(found)}`);
+};
+const accepted = (patch: (c: EventConfig) => void) => assert.deepEqual(problems(patch), []);
+type Loose = Record<string, unknown>;
+
+describe('config rule: the playbook defaults form a valid config', () => {
+  it('validateEventConfig finds no problem in the defaults (built without the parser)', () => accepted(() => {}));
+  it('and finds problems in an empty object, one per field, each naming its field', () => {
+    const found = validateEventConfig({} as EventConfig);
+    for (const field of ['eventId', 'startAt', 'endAt', 'queueIds', 'pollIntervalSeconds', 'staleAfterSeconds', 'tiers.1', 'tiers.4', 'actuators.1', 'alerts.recipients']) {
+      assert.ok(found.some((p) => p.startsWith(`${field}: `)), `${field} in ${JSON.stringify(found)}`);
+    }
+  });
+});
+
+describe('config rule: "a config whose restore condition overlaps its activate condition is refused (it would flap)"', () => {
+  it('restore waiting < 52 overlaps activate waiting > 50 at waiting 51', () =>
+    refused((c) => (c.tiers[1].restore = { waitingBelow: 52, sustainSeconds: 300 }), /^tiers\.1\.restore: overlaps tiers\.1\.activate \(waiting 51, agents available 0 meets both\)/));
+  it('restore at exactly the activate bound does not overlap (bounds are strict)', () => accepted((c) => (c.tiers[1].restore = { waitingBelow: 51, sustainSeconds: 300 })));
+  it('fractional bounds: waiting > 50.5 and waiting < 51.5 overlap at 51; < 51 does not', () => {
+    refused((c) => (c.tiers[1] = { ...c.tiers[1], activate: { waitingAbove: 50.5, sustainSeconds: 600 }, restore: { waitingBelow: 51.5, sustainSeconds: 300 } }), /^tiers\.1\.restore: overlaps.*waiting 51,/);
+    accepted((c) => (c.tiers[1] = { ...c.tiers[1], activate: { waitingAbove: 50.5, sustainSeconds: 600 }, restore: { waitingBelow: 51, sustainSeconds: 300 } }));
+  });
+  it('agents-only rules: activate agents < 5 and restore agents > 4 are separate; restore agents > 3 overlaps at 4', () => {
+    accepted((c) => (c.tiers[2] = { ...c.tiers[2], activate: { agentsAvailableBelow: 5, consecutivePolls: 3 }, restore: { agentsAvailableAbove: 4, sustainSeconds: 300 } }));
+    refused(
+      (c) => (c.tiers[2] = { ...c.tiers[2], activate: { agentsAvailableBelow: 5, consecutivePolls: 3 }, restore: { agentsAvailableAbove: 3, sustainSeconds: 300 } }),
+      /^tiers\.2\.restore: overlaps tiers\.2\.activate \(waiting 0, agents available 4 meets both\)/,
+    );
+  });
+  it('an activate rule ANDing waiting and agents is separated from a restore on either one', () => {
+    accepted((c) => (c.tiers[2].restore = { agentsAvailableAbove: 4, sustainSeconds: 300 }));
+    refused((c) => (c.tiers[2].restore = { agentsAvailableAbove: 3, waitingAbove: 250, sustainSeconds: 300 }), /overlaps.*waiting 251, agents available 4/);
+  });
+  it('rules on unrelated bounds overlap (waiting > 50 vs agents > 2)', () =>
+    refused((c) => (c.tiers[1].restore = { agentsAvailableAbove: 2, sustainSeconds: 300 }), /^tiers\.1\.restore: overlaps.*waiting 51, agents available 3/));
+});
+
+describe('config rule: every tier 1-3 rule has a bound, bounds are numbers >= 0, and exactly one of sustainSeconds or consecutivePolls', () => {
+  it('a missing tier or rule is refused', () => {
+    refused((c) => delete (c.tiers as Loose)['2'], /^tiers\.2: missing/);
+    refused((c) => delete (c.tiers[3] as unknown as Loose).activate, /^tiers\.3\.activate: missing/);
+    refused((c) => delete (c.tiers[1] as unknown as Loose).restore, /^tiers\.1\.restore: missing/);
+  });
+  it('a rule with no bound is refused', () =>
+    assert.equal(problems((c) => (c.tiers[3].activate = { consecutivePolls: 2 }))[0], 'tiers.3.activate: needs at least one of waitingAbove, waitingBelow, agentsAvailableAbove, agentsAvailableBelow'));
+  it('bounds below 0 or not finite are refused; 0 is a bound', () => {
+    refused((c) => (c.tiers[1].activate = { waitingAbove: -1, sustainSeconds: 600 }), /^tiers\.1\.activate\.waitingAbove: must be a number >= 0/);
+    refused((c) => (c.tiers[2].activate = { waitingAbove: 200, agentsAvailableBelow: Infinity, consecutivePolls: 3 }), /^tiers\.2\.activate\.agentsAvailableBelow: must be a number >= 0/);
+    refused((c) => (c.tiers[2].restore = { agentsAvailableAbove: '5' as unknown as number, sustainSeconds: 300 }), /^tiers\.2\.restore\.agentsAvailableAbove: must be a number >= 0/);
+    accepted((c) => (c.tiers[3].restore = { waitingBelow: 0, sustainSeconds: 300 }));
+    accepted((c) => (c.tiers[1] = { ...c.tiers[1], activate: { waitingAbove: 0, sustainSeconds: 600 }, restore: { waitingBelow: 1, sustainSeconds: 300 } }));
+  });
+  it('both or neither of sustainSeconds and consecutivePolls is refused', () => {
+    refused((c) => (c.tiers[2].activate = { waitingAbove: 1, sustainSeconds: 60, consecutivePolls: 2 }), /^tiers\.2\.activate: needs exactly one of sustainSeconds or consecutivePolls/);
+    refused((c) => (c.tiers[2].activate = { waitingAbove: 1 }), /^tiers\.2\.activate: needs exactly one/);
+  });
+  it('consecutivePolls is a whole number >= 1', () => {
+    refused((c) => (c.tiers[2].activate = { waitingAbove: 200, consecutivePolls: 0 }), /^tiers\.2\.activate\.consecutivePolls: must be a whole number >= 1, got 0/);
+    refused((c) => (c.tiers[2].activate = { waitingAbove: 200, consecutivePolls: 1.5 }), /^tiers\.2\.activate\.consecutivePolls/);
+    accepted((c) => (c.tiers[2].activate = { waitingAbove: 200, consecutivePolls: 1 }));
+  });
+  it('sustainSeconds is > 0 and at least one poll interval (the window must be covered by samples)', () => {
+    assert.deepEqual(problems((c) => (c.tiers[1].activate = { waitingAbove: 50, sustainSeconds: 0 })), ['tiers.1.activate.sustainSeconds: must be a number > 0, got 0']);
+    refused((c) => (c.tiers[1].activate = { waitingAbove: 50, sustainSeconds: 29 }), /^tiers\.1\.activate\.sustainSeconds: 29 s is shorter than pollIntervalSeconds \(30 s\)/);
+    accepted((c) => (c.tiers[1].activate = { waitingAbove: 50, sustainSeconds: 30 }));
+  });
+});
+
+describe('config rule: tier 4 needs whole numbers >= 1 of failed probes to activate and healthy probes to restore', () => {
+  it('restoreAfterHealthyProbes 0 is refused (tier 4 would restore with no healthy probe)', () =>
+    refused((c) => (c.tiers[4].restoreAfterHealthyProbes = 0), /^tiers\.4\.restoreAfterHealthyProbes: must be a whole number >= 1, got 0/));
+  it('activateAfterFailedProbes 0 or 2.5 is refused; 1 is accepted', () => {
+    refused((c) => (c.tiers[4].activateAfterFailedProbes = 0), /^tiers\.4\.activateAfterFailedProbes: must be a whole number >= 1/);
+    refused((c) => (c.tiers[4].activateAfterFailedProbes = 2.5), /^tiers\.4\.activateAfterFailedProbes/);
+    accepted((c) => ((c.tiers[4].activateAfterFailedProbes = 1), (c.tiers[4].restoreAfterHealthyProbes = 1)));
+  });
+  it('a missing tier 4 is refused', () => refused((c) => delete (c.tiers as Loose)['4'], /^tiers\.4: missing/));
+});
+
+describe('config rule: actuators', () => {
+  const flow = (flowId: string, surgeVersion = '2', normalVersion = '1') => ({ kind: 'flowVersion' as const, flowId, surgeVersion, normalVersion });
+  it('a flow\'s surge version equal to its normal version is refused (the tier would change nothing)', () =>
+    refused((c) => (c.actuators[1] = [flow('f', '3', '3')]), /^actuators\.1\.0\.surgeVersion: must differ from normalVersion/));
+  it('one flow driven by two tiers (or twice by one) is refused; two flows are fine', () => {
+    refused((c) => ((c.actuators[1] = [flow('f')]), (c.actuators[2] = [flow('f', '3')])), /^actuators\.2\.0\.flowId: flow f is already driven by actuators\.1\.0$/);
+    refused((c) => (c.actuators[2] = [flow('f'), flow('f', '3')]), /^actuators\.2\.1\.flowId: flow f is already driven by actuators\.2\.0$/);
+    accepted((c) => ((c.actuators[1] = [flow('f')]), (c.actuators[2] = [flow('g')])));
+  });
+  it('flowVersion needs flowId, surgeVersion and normalVersion', () => {
+    const found = problems((c) => (c.actuators[1] = [{ kind: 'flowVersion', flowId: '', surgeVersion: '', normalVersion: '' }]));
+    assert.deepEqual(found, ['actuators.1.0.flowId: required', 'actuators.1.0.surgeVersion: required', 'actuators.1.0.normalVersion: required']);
+  });
+  it('dataTableFlag needs dataTable.datatableId; a dataTable needs datatableId and rowKey', () => {
+    refused((c) => delete c.dataTable, /^actuators\.1\.0: dataTableFlag needs dataTable\.datatableId/);
+    refused((c) => (c.dataTable = { datatableId: 'dt', rowKey: '' }), /^dataTable: needs datatableId and rowKey/);
+    refused((c) => (c.dataTable = { datatableId: '', rowKey: 'r' }), /^dataTable: needs datatableId and rowKey/);
+    accepted((c) => ((c.actuators[1] = []), (c.actuators[2] = []), delete c.dataTable));
+  });
+  it('edgeFlag keys are chat_surge_active or chat_fallback_active', () => {
+    refused((c) => (c.actuators[3] = [{ kind: 'edgeFlag', key: 'chat_off' as 'chat_surge_active' }]), /^actuators\.3\.0\.key: must be chat_surge_active or chat_fallback_active/);
+    accepted((c) => (c.actuators[3] = [{ kind: 'edgeFlag', key: 'chat_fallback_active' }]));
+  });
+  it('messengerDeployment needs deploymentId and both configuration versions', () => {
+    const found = problems((c) => (c.actuators[3] = [{ kind: 'messengerDeployment', deploymentId: '', surgeConfigurationVersion: '', normalConfigurationVersion: '' }]));
+    assert.deepEqual(found, ['actuators.3.0.deploymentId: required', 'actuators.3.0.surgeConfigurationVersion: required', 'actuators.3.0.normalConfigurationVersion: required']);
+    accepted((c) => (c.actuators[3] = [{ kind: 'messengerDeployment', deploymentId: 'd', surgeConfigurationVersion: '2', normalConfigurationVersion: '1' }]));
+  });
+  it('an unknown actuator kind or a tier without a list is refused', () => {
+    refused((c) => (c.actuators[4] = [{ kind: 'webhook' } as unknown as never]), /^actuators\.4\.0\.kind: unknown actuator "webhook" \(flowVersion, dataTableFlag, edgeFlag, messengerDeployment\)$/);
+    refused((c) => (c.actuators[4] = [null as unknown as never]), /^actuators\.4\.0\.kind: unknown actuator undefined/);
+    refused((c) => delete (c.actuators as Loose)['2'], /^actuators\.2: must be a list/);
+    accepted((c) => (c.actuators[4] = []));
+  });
+});
+
+describe('config rule: event identity, schedule, queues, polling and alerts', () => {
+  it('eventId: 1-63 lowercase letters, digits or dashes, starting with a letter or digit', () => {
+    for (const id of ['a', '7', 'black-friday-2026', 'a'.repeat(63)]) accepted((c) => (c.eventId = id));
+    for (const id of ['', '-a', 'Black', 'a b', 'a_b', 'a'.repeat(64)]) refused((c) => (c.eventId = id), /^eventId: must be 1-63 lowercase letters, digits or dashes, starting with a letter or digit$/);
+    refused((c) => delete (c as unknown as Loose).eventId, /^eventId: must be/);
+  });
+  it('startAt and endAt are ISO instants, endAt after startAt', () => {
+    refused((c) => (c.startAt = 'tomorrow'), /^startAt: not an ISO 8601 instant: "tomorrow"/);
+    assert.deepEqual(problems((c) => (c.endAt = 'later')), ['endAt: not an ISO 8601 instant: "later"'], 'no "after startAt" about an instant that is not one');
+    assert.deepEqual(problems((c) => (c.startAt = 'soon')), ['startAt: not an ISO 8601 instant: "soon"']);
+    refused((c) => (c.endAt = c.startAt), /^endAt: must be after startAt/);
+    accepted((c) => (c.endAt = '2026-11-27T10:00:01.000Z'));
+  });
+  it('at least one queue', () => refused((c) => (c.queueIds = []), /^queueIds: at least one queue ID is required/));
+  it('pollIntervalSeconds and staleAfterSeconds are numbers > 0', () => {
+    refused((c) => (c.pollIntervalSeconds = 0), /^pollIntervalSeconds: must be a number > 0, got 0/);
+    refused((c) => (c.staleAfterSeconds = -1), /^staleAfterSeconds: must be a number > 0/);
+    refused((c) => (c.staleAfterSeconds = NaN), /^staleAfterSeconds: /);
+  });
+  it('tiers, actuators and modes only know tiers 1-4', () => {
+    refused((c) => ((c.tiers as Loose)['5'] = {}), /^tiers\.5: unknown tier/);
+    refused((c) => ((c.actuators as Loose)['0'] = []), /^actuators\.0: unknown tier/);
+    refused((c) => (c.modes = { 9: 'on' } as unknown as EventConfig['modes']), /^modes\.9: unknown tier/);
+    accepted((c) => (c.modes = { 1: 'on', 4: 'off' }));
+  });
+  it('alert recipients are a list of email addresses', () => {
+    refused((c) => (c.alerts.recipients = ['ops@example.com', 'not-an-address']), /^alerts\.recipients\.1: not an email address: "not-an-address"/);
+    refused((c) => (c.alerts.recipients = ['a b@example.com']), /^alerts\.recipients\.0/);
+    refused((c) => (c.alerts.recipients = ['ops@example.com<x']), /^alerts\.recipients\.0: not an email address/);
+    refused((c) => (c.alerts.recipients = ['<ops@example.com']), /^alerts\.recipients\.0: not an email address/);
+    refused((c) => (c.alerts = {} as EventConfig['alerts']), /^alerts\.recipients: must be a list/);
+    accepted((c) => (c.alerts.recipients = []));
+  });
+});
+
+describe('config files: defaults, and every problem refused by field', () => {
+  const file = { eventId: 'flash-sale', startAt: '2026-11-27T10:00:00Z', endAt: '2026-11-27T12:00:00Z', queueIds: ['q'], dataTable: { datatableId: 'dt' } };
+
+  it('applies the playbook defaults', () => {
+    const c = parseEventConfig(file);
+    assert.equal(c.name, 'flash-sale');
+    assert.equal(c.startAt, '2026-11-27T10:00:00.000Z');
+    assert.equal(c.pollIntervalSeconds, 30);
+    assert.equal(c.staleAfterSeconds, 90, 'three polls');
+    assert.equal(c.dryRun, false);
+    assert.deepEqual(c.tiers, DEFAULT_TIER_CONFIG);
+    assert.deepEqual(c.actuators, DEFAULT_ACTUATORS);
+    assert.deepEqual(c.dataTable, { datatableId: 'dt', rowKey: 'surge-flash-sale' });
+    assert.deepEqual(c.alerts, { recipients: [] });
+    assert.equal('modes' in c, false);
+    assert.equal('messengerProbeUrl' in c, false);
+  });
+
+  it('staleAfterSeconds defaults to three polls, at least 60 s', () => {
+    assert.equal(parseEventConfig({ ...file, pollIntervalSeconds: 10, tiers: { 1: { activate: { waitingAbove: 50, sustainSeconds: 600 } } } }).staleAfterSeconds, 60);
+    assert.equal(parseEventConfig({ ...file, pollIntervalSeconds: 60 }).staleAfterSeconds, 180);
+  });
+
+  it('a rule given in the file replaces the default rule whole; tier 4 fields merge with the defaults', () => {
+    const c = parseEventConfig({ ...file, tiers: { 1: { activate: { waitingAbove: 80, consecutivePolls: 4 } }, 3: { trigger: 'auto' }, 4: { restoreAfterHealthyProbes: 2 } } });
+    assert.deepEqual(c.tiers[1].activate, { waitingAbove: 80, consecutivePolls: 4 });
+    assert.deepEqual(c.tiers[1].restore, DEFAULT_TIER_CONFIG[1].restore);
+    assert.equal(c.tiers[3].trigger, 'auto');
+    assert.deepEqual(c.tiers[4], { trigger: 'auto', activateAfterFailedProbes: 3, restoreAfterHealthyProbes: 2 });
+  });
+
+  it('keeps the given name, row key, modes, probe URL and alert settings', () => {
+    const c = parseEventConfig({
+      ...file,
+      name: 'Flash sale',
+      dryRun: true,
+      dataTable: { datatableId: 'dt', rowKey: 'row' },
+      modes: { 3: 'on' },
+      messengerProbeUrl: 'https://shop.example/genesys-bootstrap/genesys.min.js',
+      alerts: { recipients: ['ops@example.com'], dashboardUrl: 'https://dash.example' },
+    });
+    assert.equal(c.name, 'Flash sale');
+    assert.equal(c.dryRun, true);
+    assert.equal(c.dataTable?.rowKey, 'row');
+    assert.deepEqual(c.modes, { 3: 'on' });
+    assert.equal(c.messengerProbeUrl, 'https://shop.example/genesys-bootstrap/genesys.min.js');
+    assert.deepEqual(c.alerts, { recipients: ['ops@example.com'], dashboardUrl: 'https://dash.example' });
+  });
+
+  it('a semantic problem in a file is refused by field, nothing half-applied', () => {
+    assert.throws(
+      () => parseEventConfig({ ...file, tiers: { 4: { restoreAfterHealthyProbes: 0 } } }, 'sale.yaml'),
+      (e: unknown) => e instanceof EventConfigError && e.source === 'sale.yaml' && e.problems.length === 1 && /^tiers\.4\.restoreAfterHealthyProbes: /.test(e.problems[0]) && e.message.startsWith('invalid event config sale.yaml:\n  - tiers.4'),
+    );
+    assert.throws(
+      () => parseEventConfig({ ...file, pollIntervalSeconds: 0, queueIds: [] }),
+      (e: unknown) => e instanceof EventConfigError && e.name === 'EventConfigError' && e.source === '(input)' && /^invalid event config \(input\):\n  - \S+: .*\n  - \S+: /.test(e.message),
+    );
+  });
+
+  it('shape errors name the field path (or the top level)', () => {
+    assert.throws(() => parseEventConfig({ ...file, tiers: { 2: { activate: { waitingAbove: -1, consecutivePolls: 3 } } } }), (e: unknown) => e instanceof EventConfigError && /^tiers\.2\.activate\.waitingAbove: /.test(e.problems[0]));
+    assert.throws(() => parseEventConfig({ ...file, actuators: { 3: [{ kind: 'edgeFlag', key: 'other' }] } }), (e: unknown) => e instanceof EventConfigError && /^actuators\.3\.0\.key: /.test(e.problems[0]));
+    assert.throws(() => parseEventConfig('not an object'), (e: unknown) => e instanceof EventConfigError && /^\(top level\): /.test(e.problems[0]));
+    assert.throws(() => parseEventConfig({ ...file, endAt: 'soon' }), (e: unknown) => e instanceof EventConfigError && /^endAt: not an ISO 8601 instant: "soon"/.test(e.problems[0]));
+    assert.equal(parseEventConfig({ ...file, endAt: new Date('2026-11-27T12:00:00Z') }).endAt, '2026-11-27T12:00:00.000Z');
+  });
+
+  it('reads JSON and YAML files, and names the file when it is unreadable or malformed', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'event-config-'));
+    await writeFile(join(dir, 'e.json'), JSON.stringify(file));
+    await writeFile(join(dir, 'e.yml'), 'eventId: flash-sale\nstartAt: 2026-11-27T10:00:00Z\nendAt: 2026-11-27T12:00:00Z\nqueueIds: [q]\ndataTable: {datatableId: dt}\n');
+    await writeFile(join(dir, 'bad.json'), '{eventId:');
+    await writeFile(join(dir, 'bad.yaml'), 'a: [');
+    assert.equal((await loadEventConfig(join(dir, 'e.json'))).eventId, 'flash-sale');
+    assert.equal((await loadEventConfig(join(dir, 'e.yml'))).endAt, '2026-11-27T12:00:00.000Z');
+    await assert.rejects(loadEventConfig(join(dir, 'bad.json')), (e: unknown) => e instanceof EventConfigError && /^not valid JSON: /.test(e.problems[0]) && e.source.endsWith('bad.json'));
+    await assert.rejects(loadEventConfig(join(dir, 'bad.yaml')), (e: unknown) => e instanceof EventConfigError && /^not valid YAML: /.test(e.problems[0]));
+    await assert.rejects(loadEventConfig(join(dir, 'none.yaml')), (e: unknown) => e instanceof EventConfigError && /^cannot read the file: /.test(e.problems[0]));
+  });
+});
