@@ -10,6 +10,7 @@ import { deflectionDepsFromEnv } from '../activities/deflection';
 import { createNotifyActivities, notifyDepsFromEnv } from '../activities/notify';
 import { loadTemporalConnectConfig } from '../client/temporal-connection';
 import { TASK_QUEUE } from '../workflows/ids';
+import { surgeWorkerOptions } from './worker-options';
 
 const PREBUILT_BUNDLE = path.resolve(__dirname, '../dist/workflow-bundle.js');
 
@@ -52,9 +53,7 @@ export async function createSurgeWorker(options: { env?: NodeJS.ProcessEnv; deps
     taskQueue: options.taskQueue ?? TASK_QUEUE,
     ...workflowSource,
     activities: createActivities(deps),
-    // A handful of events per worker: small caches, and activities get a moment to finish on shutdown.
-    maxCachedWorkflows: 100,
-    shutdownGraceTime: '10 seconds',
+    ...surgeWorkerOptions(env),
   });
   return { worker, connection };
 }
