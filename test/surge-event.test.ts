@@ -241,7 +241,7 @@ describe('surgeEvent workflow (time-skipping server)', function () {
       const a = await start(taskQueue, { config: await eventConfig(0, 8) });
       const b = await start(taskQueue, { config: await eventConfig(0, 8) });
       // Let both first reconciles (which confirm the normal version) finish, so only our forcing races.
-      const flowChecked = async (h: typeof a) => (await h.query(statusQuery)).actuations.some((x) => x.actuator === 'tier2:flow:flow-inbound');
+      const flowChecked = async (h: typeof a) => (await h.query(statusQuery)).actuators?.some((x) => x.id === 'tier2:flow:flow-inbound' && x.observed === '1.0') === true;
       await waitFor(async () => (await flowChecked(a)) && (await flowChecked(b)));
       await a.executeUpdate(setTierModeUpdate, { args: [{ tier: 2, mode: 'on', reason: 'a', by: 'alice' }] });
       await waitFor(() => world.publishCalls.length === 1);
