@@ -7,6 +7,7 @@
 // reconciler.ts, the wording in alert-wording.ts, the rendering in status-view.ts.
 import {
   ApplicationFailure,
+  CancellationScope,
   ChildWorkflowFailure,
   ParentClosePolicy,
   WorkflowIdReusePolicy,
@@ -147,6 +148,8 @@ export async function surgeEvent(input: SurgeEventInput): Promise<SurgeEventResu
   /** An operator re-check: observe the actuators now, without waiting for the poll. */
   let recheck = false;
   const pendingAlerts = new Map<Promise<unknown>, AlertMessage>();
+  /** Alerts in flight, cancelled at continue-as-new (their messages travel to the next run as data). */
+  const alertScope = new CancellationScope();
   const genesysEvery = Math.max(1, Math.ceil(GENESYS_READ_INTERVAL_SECONDS / config.pollIntervalSeconds));
 
   // ------------------------------------------------------------------ messages
@@ -257,7 +260,7 @@ export async function surgeEvent(input: SurgeEventInput): Promise<SurgeEventResu
 
   function send(alert: AlertMessage): void {
     // Alerts run beside the loop: a down mail server never holds up a poll, a tier or a continue-as-new.
-    const sent = sendAlert(alert).catch((err: unknown) => log.warn('alert not delivered', { subject: alert.subject, error: String(err) }));
+    const sent = alertScope.run(() => sendAlert(alert)).catch((err: unknown) => log.warn('alert not delivered', { subject: alert.subject, error: String(err) }));
     pendingAlerts.set(sent, alert);
     void sent.finally(() => pendingAlerts.delete(sent));
   }
@@ -422,6 +425,9 @@ export async function surgeEvent(input: SurgeEventInput): Promise<SurgeEventResu
     // Handlers only change state; wait for them so nothing is lost. Alerts are NOT awaited (a down mail
     // server would stop polling for their whole retry budget): undelivered ones travel as data.
     await condition(allHandlersFinished);
+    const undeliveredAlerts = [...pendingAlerts.values()];
+    // Cancelled, not abandoned: a closed run's activity would otherwise run out its retries for nothing.
+    alertScope.cancel();
     return continueAsNew<typeof surgeEvent>({
       config,
       continueAsNewAfterEvents: input.continueAsNewAfterEvents,
@@ -437,7 +443,7 @@ export async function surgeEvent(input: SurgeEventInput): Promise<SurgeEventResu
         openDrifts,
         drifts,
         polls,
-        undeliveredAlerts: [...pendingAlerts.values()],
+        undeliveredAlerts,
         ending,
         endingFailures,
       },
