@@ -6,6 +6,7 @@
 // Its history is the audit log. Lifecycle and message handlers live here; the decisions are in policy.ts and
 // reconciler.ts, the wording in alert-wording.ts, the rendering in status-view.ts.
 import {
+  ActivityCancellationType,
   ApplicationFailure,
   CancellationScope,
   ChildWorkflowFailure,
@@ -52,6 +53,9 @@ const { writeFlagsRow, setEdgeFlag, setMessengerDeploymentVersion, publishSuppor
 });
 const { sendAlert } = proxyActivities<SurgeActivities>({
   startToCloseTimeout: '30 seconds',
+  // At continue-as-new alerts in flight are cancelled; waiting for the server to confirm takes no longer than the
+  // attempt under way (an attempt in retry back-off is cancelled at once) and leaves no activity behind a closed run.
+  cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
   retry: { initialInterval: '5s', backoffCoefficient: 2, maximumAttempts: 5 },
 });
 
@@ -105,6 +109,8 @@ const GENESYS_READ_INTERVAL_SECONDS = 60;
 /** The end's restore loop: attempts before giving up, and the cap of its doubling back-off. */
 const ENDING_MAX_ATTEMPTS = 8;
 const ENDING_MAX_BACKOFF_MS = 10 * 60_000;
+/** At continue-as-new, how long to wait for the server to confirm cancelled alerts before going on anyway. */
+const ALERT_CANCEL_WAIT_MS = 5_000;
 
 const isLegacyCarried = (c: CarriedState | LegacyCarriedState): c is LegacyCarriedState => !('known' in c);
 
@@ -428,6 +434,8 @@ export async function surgeEvent(input: SurgeEventInput): Promise<SurgeEventResu
     const undeliveredAlerts = [...pendingAlerts.values()];
     // Cancelled, not abandoned: a closed run's activity would otherwise run out its retries for nothing.
     alertScope.cancel();
+    // Bounded: an attempt stuck on a hung SMTP connection is abandoned after a few seconds, not awaited.
+    await condition(() => pendingAlerts.size === 0, ALERT_CANCEL_WAIT_MS);
     return continueAsNew<typeof surgeEvent>({
       config,
       continueAsNewAfterEvents: input.continueAsNewAfterEvents,
