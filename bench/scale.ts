@@ -50,7 +50,8 @@ async function run(): Promise<void> {
       const pollTimes: number[] = [];
       for (const e of history.events ?? []) {
         const at = ms(e.eventTime);
-        if (e.activityTaskScheduledEventAttributes?.activityType?.name === 'fetchQueueMetrics') {
+        // One observe step per poll (observeWorld) since issue 10; fetchQueueMetrics in histories from before it.
+        if (['fetchQueueMetrics', 'observeWorld'].includes(e.activityTaskScheduledEventAttributes?.activityType?.name ?? '')) {
           scheduled.set(Number(e.eventId), at);
           pollTimes.push(at);
         }
