@@ -125,12 +125,12 @@ describe('surgeEvent actuators: observed state, ending, alerts (time-skipping se
     });
   });
 
-  it('ending: an override is refused with its reason; a permanently failing actuator ends with failures, loudly, within bounded history', async () => {
+  it('ending: an override is refused with its reason; a permanently failing actuator ends with failures, loudly, across continue-as-new, within bounded history', async () => {
     const world = new FakeWorld();
     world.deploymentVersions.set('dep-web', '6');
     const config = await eventConfig(0.5);
     await withWorker(world, async (taskQueue) => {
-      const handle = await start(taskQueue, { config });
+      const handle = await start(taskQueue, { config, continueAsNewAfterEvents: 60 });
       await handle.executeUpdate(setTierModeUpdate, { args: [{ tier: 2, mode: 'on', reason: 'pre-emptive', by: 'alice' }] });
       await waitFor(() => world.publishedVersion.get('flow-inbound') === '2.0');
       world.failPublishes = true; // the flow can no longer be published back
@@ -144,6 +144,7 @@ describe('surgeEvent actuators: observed state, ending, alerts (time-skipping se
 
       const result = await handle.result();
       assert.equal(result.phase, 'ended-with-failures');
+      assert.ok(result.runs >= 2, `the restore loop survived continue-as-new (${result.runs} runs)`);
       const status = await handle.query(statusQuery);
       assert.equal(status.phase, 'ended-with-failures');
       assert.deepEqual(status.endingFailures?.map((f) => [f.actuator, f.observed]), [[FLOW, '2.0']]);
