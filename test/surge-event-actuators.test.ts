@@ -8,6 +8,7 @@ import { WorkflowUpdateFailedError } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
+import { formatStatus } from '../client/format-status';
 import { setTierModeUpdate, statusQuery } from '../workflows/messages';
 import { surgeEvent, type SurgeEventInput } from '../workflows/surge-event';
 import { surgeEventWorkflowId } from '../workflows/ids';
@@ -149,6 +150,10 @@ describe('surgeEvent actuators: observed state, ending, alerts (time-skipping se
       assert.equal(status.phase, 'ended-with-failures');
       assert.deepEqual(status.endingFailures?.map((f) => [f.actuator, f.observed]), [[FLOW, '2.0']]);
       assert.match(status.endingFailures?.[0]?.fix ?? '', /publish version 1\.0/);
+      // What `surge status` prints: the actuator table and the manual fix.
+      const printed = formatStatus(status);
+      assert.match(printed, new RegExp(`NOT RESTORED[^]*${FLOW}: .*publish version 1\\.0`));
+      assert.match(printed, /tier3:kv:chat_surge_active\s+false\s+false\s+in line/);
       assert.equal(world.edgeFlags.get('chat_surge_active'), false, 'the other actuators were restored');
       const loud = world.alerts.find((a) => /NOT RESTORED/.test(a.subject));
       assert.ok(loud, 'a loud alert');
