@@ -51,6 +51,8 @@ export type CloudflareActivities = Pick<SurgeActivities, 'setEdgeFlag' | 'publis
   purgeUrl(input: { url: string }): Promise<{ purgeId: string }>;
   /** Readiness: writes a canary key, reads it back and deletes it, proving the token can edit the namespace. */
   canaryKvWrite(): Promise<CanaryResult>;
+  /** The raw value of a KV flag (null when the key is absent): the controller's read-back of what the edge sees. */
+  readEdgeFlag(input: { key: EdgeFlagKey }): Promise<string | null>;
 };
 
 /**
@@ -148,6 +150,14 @@ export function createCloudflareActivities(deps: CloudflareDeps): CloudflareActi
   }
 
   return {
+    async readEdgeFlag(input) {
+      if (!EDGE_FLAG_KEYS.includes(input?.key)) throw invalidInput(`readEdgeFlag needs { key: ${EDGE_FLAG_KEYS.map((k) => `"${k}"`).join(' | ')} }, got ${JSON.stringify(input)}`);
+      // GET .../storage/kv/namespaces/{namespace_id}/values/{key_name}: `client.kv.namespaces.values.get(key, { account_id,
+      // namespace_id })` resolves to a fetch Response with the raw value (node_modules/cloudflare/resources/kv/namespaces/values.d.ts);
+      // an absent key is a 404 with code 10009, read here as null.
+      return readValue(input.key);
+    },
+
     async setEdgeFlag(input) {
       if (!EDGE_FLAG_KEYS.includes(input?.key) || typeof input?.value !== 'boolean') {
         throw invalidInput(`setEdgeFlag needs { key: ${EDGE_FLAG_KEYS.map((k) => `"${k}"`).join(' | ')}, value: boolean }, got ${JSON.stringify(input)}`);

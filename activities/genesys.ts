@@ -326,3 +326,61 @@ export function createGenesysActivities(session: GenesysSession, options: Genesy
     },
   };
 }
+
+// ---------------------------------------------------------------------------------------------
+// Read-backs: what each Genesys actuator really holds, for the workflow's observe step.
+// ---------------------------------------------------------------------------------------------
+
+export interface GenesysReads {
+  /** The event's flags row, or null when it does not exist (the platform answers 404). */
+  readFlagsRow(input: { datatableId: string; rowKey: string }): Promise<Record<string, unknown> | null>;
+  /** The ID of the flow's published version, or null when nothing is published. */
+  readFlowPublishedVersion(input: { flowId: string }): Promise<string | null>;
+  /** The configuration version a Web Messaging deployment points at. */
+  readDeploymentConfigurationVersion(input: { deploymentId: string }): Promise<string>;
+}
+
+export function createGenesysReads(session: GenesysSession): GenesysReads {
+  const { architect } = session;
+  return {
+    async readFlagsRow(input) {
+      const datatableId = requireString(input?.datatableId, 'datatableId');
+      const rowKey = requireString(input?.rowKey, 'rowKey');
+      try {
+        // GET /api/v2/flows/datatables/{datatableId}/rows/{rowId}: ArchitectApi.getFlowsDatatableRow(datatableId, rowId,
+        // { showbrief }) -> `{ [key: string]: object }` (purecloud-platform-client-v2/index.d.ts). `showbrief` defaults
+        // to true, which returns only the key: false is required to see the flag columns.
+        const row = await session.call({ action: 'read the flags row', permission: 'architect:datatableRow:view', resource: `row ${rowKey} of data table ${datatableId}` }, () =>
+          architect.getFlowsDatatableRow(datatableId, rowKey, { showbrief: false }),
+        );
+        if (!isRecord(row)) throw ApplicationFailure.retryable(`row ${rowKey} of data table ${datatableId} came back as ${typeof row}`, GenesysFailure.malformedResponse);
+        return row;
+      } catch (err) {
+        if (isFailure(err, GenesysFailure.notFound)) return null;
+        throw err;
+      }
+    },
+
+    async readFlowPublishedVersion(input) {
+      const flowId = requireString(input?.flowId, 'flowId');
+      // GET /api/v2/flows/{flowId}: Models.Flow.publishedVersion is a Models.FlowVersion whose `id` is the version
+      // ("1.0", "2.0": the same string POST /api/v2/flows/actions/publish takes as `version`), and `name` the flow's
+      // name. Compared by `id`, as publishFlowVersion does (purecloud-platform-client-v2/index.d.ts, FlowVersion).
+      const flow = await session.call({ action: 'read the flow', permission: 'architect:flow:view', resource: `flow ${flowId}` }, () => architect.getFlow(flowId));
+      return flow?.publishedVersion?.id ?? null;
+    },
+
+    async readDeploymentConfigurationVersion(input) {
+      const deploymentId = requireString(input?.deploymentId, 'deploymentId');
+      const resource = `web deployment ${deploymentId}`;
+      // GET /api/v2/webdeployments/deployments/{deploymentId}: Models.WebDeployment.configuration is a required
+      // WebDeploymentConfigurationVersionEntityRef { id: string; version: string } (purecloud-platform-client-v2/index.d.ts).
+      const deployment = await session.call({ action: 'read the web deployment', permission: 'webDeployments:deployment:view', resource }, () =>
+        session.webDeployments.getWebdeploymentsDeployment(deploymentId),
+      );
+      const version = deployment?.configuration?.version;
+      if (typeof version !== 'string' || version === '') throw ApplicationFailure.retryable(`${resource} came back without configuration.version`, GenesysFailure.malformedResponse);
+      return version;
+    },
+  };
+}

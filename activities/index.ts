@@ -1,5 +1,6 @@
 // Every side effect of the controller. The workflow sees only these signatures (`import type`);
 // the worker builds the real implementations from SDK clients, tests hand in fakes.
+import type { Observation, ObserveInput } from '../workflows/observation';
 import type { AlertMessage, EdgeFlagKey, FlagsRow, QueueMetrics, SupportStatus } from '../workflows/types';
 
 export interface QueueMetricsSample {
@@ -29,6 +30,8 @@ export interface SurgeActivities {
    * counts toward tier 4) or ControllerMisconfigured (the URL reaches our edge's stub; never tier 4).
    */
   probeMessengerBootstrap(input: { url: string }): Promise<{ healthy: boolean; status: number | null; error?: string }>;
+  /** One poll's observation: metrics, probe and actuator read-backs, each part succeeding or failing on its own. */
+  observeWorld(input: ObserveInput): Promise<Observation>;
   /** Emails operators. Failing here must never hold up a tier action (the workflow sends alerts apart). */
   sendAlert(input: AlertMessage): Promise<{ messageId: string }>;
 }
@@ -37,7 +40,8 @@ export interface SurgeActivities {
 
 import { ApplicationFailure } from '@temporalio/common';
 import { createCloudflareActivities, type CloudflareDeps } from './cloudflare';
-import { createGenesysActivities } from './genesys';
+import { createGenesysActivities, createGenesysReads } from './genesys';
+import { createObserveActivity } from './observe';
 import type { GenesysSession } from './genesys-client';
 import { createNotifyActivities, type NotifyDeps } from './notify';
 import { createDeflectionActivities, type DeflectionActivities, type DeflectionDeps } from './deflection';
@@ -54,11 +58,15 @@ export interface ActivityDeps {
 
 /** Every activity the worker registers, built from SDK clients (tests hand in clients aimed at the sandboxes). */
 export function createActivities(deps: ActivityDeps) {
+  const genesys = createGenesysActivities(deps.genesys);
+  const cloudflare = createCloudflareActivities(deps.cloudflare);
+  const probe = createProbeActivities();
   return {
-    ...createGenesysActivities(deps.genesys),
-    ...createCloudflareActivities(deps.cloudflare),
+    ...genesys,
+    ...cloudflare,
     ...createNotifyActivities(deps.notify),
-    ...createProbeActivities(),
+    ...probe,
+    ...createObserveActivity({ ...genesys, ...probe, readEdgeFlag: cloudflare.readEdgeFlag, genesys: createGenesysReads(deps.genesys) }),
     ...createReadinessActivities(deps),
     ...(deps.deflection && !('notConfigured' in deps.deflection) ? createDeflectionActivities(deps.deflection) : deflectionNotConfigured(deps.deflection?.notConfigured)),
   } satisfies SurgeActivities;

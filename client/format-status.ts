@@ -24,6 +24,14 @@ export function formatStatus(s: SurgeStatus): string {
     t.recommendation ? `RECOMMENDED: ${t.recommendation.action} (${t.recommendation.reason})` : t.reason,
   ]);
   lines.push(...table(['tier', 'name', 'state', 'mode', 'applied', 'since', 'why'], rows));
+  if (s.actuators && s.actuators.length > 0) {
+    const shown = (a: (typeof s.actuators)[number]) => (a.readError ? `read failed: ${a.readError}` : a.observed === undefined ? 'not read yet' : a.observed === null ? '(absent)' : a.observed);
+    lines.push('', ...table(['actuator', 'desired', 'observed', 'state'], s.actuators.map((a) => [a.id, a.desired, shown(a), a.drift ? 'DRIFT (changed outside the controller)' : a.inLine ? 'in line' : 'pending'])));
+  }
+  if (s.endingFailures && s.endingFailures.length > 0) {
+    lines.push('', 'NOT RESTORED at the end (fix by hand):');
+    for (const f of s.endingFailures) lines.push(`  ${f.actuator}: ${f.fix}`);
+  }
   if (s.transitions.length > 0) {
     lines.push('', 'recent transitions:');
     for (const t of s.transitions.slice(-5)) lines.push(`  ${t.at}  tier ${t.tier} ${t.to ? 'on ' : 'off'}  by ${t.by} (${t.cause}): ${t.reason}`);

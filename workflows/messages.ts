@@ -39,8 +39,33 @@ export interface ActuationRecord {
   tier: TierNumber;
   actuator: string;
   desired: boolean;
-  outcome: 'applied' | 'already-applied' | 'dry-run' | 'failed' | 'busy';
+  outcome: 'applied' | 'already-applied' | 'dry-run' | 'failed' | 'busy' | 'drift';
   detail?: string;
+}
+
+/** One site-wide actuator as the controller sees it: what it should hold and what was last read there. */
+export interface ActuatorStatus {
+  id: string;
+  /** The tier it serves; null for the flags row (every tier). */
+  tier: TierNumber | null;
+  desired: string;
+  /** Last value read (null: absent), or undefined when never read. */
+  observed?: string | null;
+  observedAt?: string;
+  /** Why the last read failed, when it did. */
+  readError?: string;
+  /** It holds the desired value as far as the controller knows (its read, or its own confirmed write). */
+  inLine: boolean;
+  /** Changed outside the controller and not yet seen corrected. */
+  drift: boolean;
+}
+
+/** A value read on an actuator that differs from what the controller had set: someone else changed it. */
+export interface DriftRecord {
+  at: string;
+  actuator: string;
+  expected: string | null;
+  observed: string | null;
 }
 
 export interface SurgeStatus {
@@ -61,6 +86,12 @@ export interface SurgeStatus {
   /** Recent good samples for charts (bounded). */
   series: { at: string; waiting: number; agentsAvailable: number }[];
   endedReason: string | null;
+  /** Every site-wide actuator, desired beside observed (absent in statuses from before observed-state reconciliation). */
+  actuators?: ActuatorStatus[];
+  /** Recent drifts (bounded). */
+  drifts?: DriftRecord[];
+  /** Phase `ended-with-failures`: each actuator left non-normal and the manual fix. */
+  endingFailures?: { actuator: string; observed: string | null | undefined; fix: string; error?: string }[];
 }
 
 export const setTierModeUpdate = defineUpdate<SurgeStatus, [SetTierModeRequest]>('setTierMode');

@@ -1,10 +1,14 @@
 // surgeEvent: one durable execution per planned event (ID `surge-event-<eventId>`). It waits for the
-// event's start, then samples the queues, lets the pure policy decide, brings the actuators in line, and
-// sleeps until the next poll or an operator's message; at the end it restores every tier and completes.
-// Its history is the audit log.
+// event's start; then each poll it OBSERVES (metrics, Messenger probe, every actuator's real value, one
+// activity), lets the pure policy decide the tiers and the pure reconciler decide the writes, and writes only
+// where what is there differs from what should be. At the end (`ending`) it restores every actuator until each
+// is observed normal (`ended`) or gives up loudly after bounded attempts (`ended-with-failures`).
+// Its history is the audit log. Lifecycle and message handlers live here; the decisions are in policy.ts and
+// reconciler.ts, the wording in alert-wording.ts, the rendering in status-view.ts.
 import {
-  ActivityFailure,
+  ActivityCancellationType,
   ApplicationFailure,
+  CancellationScope,
   ChildWorkflowFailure,
   ParentClosePolicy,
   WorkflowIdReusePolicy,
@@ -17,33 +21,42 @@ import {
   proxyActivities,
   setCurrentDetails,
   setHandler,
+  sleep,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { SurgeActivities } from '../activities';
+import { driftAlert, endedWithFailuresAlert, policyActionAlert, type AlertText } from './alert-wording';
 import { ACTUATE_OPTIONS, ALERT_OPTIONS, OBSERVE_OPTIONS } from './activity-options';
+import { parseResolvedEventConfig } from './config-schema';
 import { failureClassOf } from './failure-classes';
 import { unknownQueuesSample } from './queue-check';
-import { actuatorTargets, tierApplied, type ActuatorTarget } from './actuation';
 import { flowPublish, flowPublishWorkflowId } from './flow-publish';
 import * as messages from './messages';
-import type { ActuationRecord, SurgeStatus } from './messages';
+import type { ActuationRecord, DriftRecord, SurgeStatus } from './messages';
+import type { Observation, ObservedValue } from './observation';
 import { applyTierMode, endOfEvent, evaluate, highestActiveTier, initialPolicyState, setAlert, setAutomationPaused, type PolicyResult } from './policy';
+import { confirmWrite, desiredActuators, isCheapRead, manualFix, notNormal, reconcile, type DesiredActuator } from './reconciler';
 import { SURGE_EVENT_ID, SURGE_PHASE, SURGE_TIER } from './search-attributes';
-import { TIER_DESCRIPTIONS } from './tiers';
-import { TIERS, type AlertMessage, type EventConfig, type EventPhase, type PolicyAction, type PolicyState, type Sample, type SupportStatus } from './types';
-import { parseResolvedEventConfig } from './config-schema';
+import { buildStatus, currentDetails, type LastRead, type StatusView } from './status-view';
+import { legacySurgeEvent, type LegacyCarriedState } from './surge-event-legacy';
+import type { AlertMessage, EventConfig, EventPhase, PolicyAction, PolicyState, Sample, SupportStatus } from './types';
 
-// issue 11 (sensing): the retry budget lives in workflows/activity-options.ts, the one place to read it.
-const { fetchQueueMetrics, probeMessengerBootstrap, verifyQueues } = proxyActivities<SurgeActivities>(OBSERVE_OPTIONS);
+// The one retry budget lives in workflows/activity-options.ts (issue 11).
+const { observeWorld, verifyQueues } = proxyActivities<SurgeActivities>(OBSERVE_OPTIONS);
 const { writeFlagsRow, setEdgeFlag, setMessengerDeploymentVersion, publishSupportStatus } = proxyActivities<SurgeActivities>(ACTUATE_OPTIONS);
-const { sendAlert } = proxyActivities<SurgeActivities>(ALERT_OPTIONS);
+const { sendAlert } = proxyActivities<SurgeActivities>({
+  ...ALERT_OPTIONS,
+  // At continue-as-new alerts in flight are cancelled; waiting for the server to confirm takes no longer than the
+  // attempt under way (an attempt in retry back-off is cancelled at once) and leaves no activity behind a closed run.
+  cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+});
 
 export interface SurgeEventInput {
   config: EventConfig;
-  /** Present when the event continues as new: everything the previous run knew. */
-  carried?: CarriedState;
+  /** Present when the event continues as new: everything the previous run knew (or a legacy run's state). */
+  carried?: CarriedState | LegacyCarriedState;
   /** Continue as new once history passes this many events (default 3,900; tests set it low). */
   continueAsNewAfterEvents?: number;
 }
@@ -51,11 +64,21 @@ export interface SurgeEventInput {
 export interface CarriedState {
   phase: EventPhase;
   policy: PolicyState;
-  applied: Record<string, string>;
   actuations: ActuationRecord[];
   series: SurgeStatus['series'];
   endRequest: messages.EndEventRequest | null;
   runs: number;
+  /** What the controller last confirmed on each actuator (read, or its own write that succeeded). */
+  known: Record<string, ObservedValue>;
+  lastReads: Record<string, LastRead>;
+  openDrifts: string[];
+  drifts: DriftRecord[];
+  polls: number;
+  /** Alerts still undelivered at continue-as-new: sent again by the next run instead of awaited. */
+  undeliveredAlerts: AlertMessage[];
+  /** The restore loop's progress, carried so `ending` survives continue-as-new. */
+  ending: { since: string; attempts: number } | null;
+  endingFailures: NonNullable<SurgeStatus['endingFailures']>;
 }
 
 export interface SurgeEventResult {
@@ -63,77 +86,101 @@ export interface SurgeEventResult {
   endedReason: string;
   transitions: number;
   runs: number;
+  /** `ended` or `ended-with-failures` (absent from legacy runs). */
+  phase?: EventPhase;
 }
 
 const MAX_ACTUATIONS_KEPT = 50;
+const MAX_DRIFTS_KEPT = 50;
 const CONTINUE_AS_NEW_AFTER_EVENTS = 3_900;
 const MAX_SERIES_KEPT = 360;
+/**
+ * Genesys read-backs run at most once a minute (every poll at 60 s polls, every 2nd at 30 s), plus right after
+ * our own Genesys write and on an operator's re-check. Their cost per event is 1 (flags row) + flows +
+ * deployments calls a minute against 300/min per OAuth client (bench/genesys-budget.ts). KV reads run every poll.
+ */
+const GENESYS_READ_INTERVAL_SECONDS = 60;
+/** The end's restore loop: attempts before giving up, and the cap of its doubling back-off. */
+const ENDING_MAX_ATTEMPTS = 8;
+const ENDING_MAX_BACKOFF_MS = 10 * 60_000;
+/** At continue-as-new, how long to wait for the server to confirm cancelled alerts before going on anyway. */
+const ALERT_CANCEL_WAIT_MS = 5_000;
+
+const isLegacyCarried = (c: CarriedState | LegacyCarriedState): c is LegacyCarriedState => !('known' in c);
 
 export async function surgeEvent(input: SurgeEventInput): Promise<SurgeEventResult> {
-  // issue 11 (sensing): the one schema validates (and normalizes an old tier-4 shape) with no defaults.
+  // Runs recorded before observed-state reconciliation (no marker in their history) replay the frozen loop.
+  if (!patched('observed-state')) return legacySurgeEvent(input as Parameters<typeof legacySurgeEvent>[0]);
+
+  // The one schema validates (and reads an old tier-4 shape as today's), applying no defaults.
   const parsed = parseResolvedEventConfig(input.config);
-  if (!parsed.ok) {
-    throw ApplicationFailure.nonRetryable(`invalid event config: ${parsed.problems.join('; ')}`, 'InvalidEventConfig');
-  }
+  if (!parsed.ok) throw ApplicationFailure.nonRetryable(`invalid event config: ${parsed.problems.join('; ')}`, 'InvalidEventConfig');
   const { config } = parsed;
   const startMs = Date.parse(config.startAt);
   const endMs = Date.parse(config.endAt);
   const now = () => new Date().toISOString();
 
-  const carried: CarriedState = input.carried ?? {
+  const fresh = (): CarriedState => ({
     phase: 'scheduled',
     policy: initialPolicyState(config, now()),
-    applied: {},
     actuations: [],
     series: [],
     endRequest: null,
     runs: 0,
-  };
-  let { phase, policy, actuations, series, endRequest } = carried;
-  const applied = { ...carried.applied };
+    known: {},
+    lastReads: {},
+    openDrifts: [],
+    drifts: [],
+    polls: 0,
+    undeliveredAlerts: [],
+    ending: null,
+    endingFailures: [],
+  });
+  // A legacy run continuing as new hands over its policy; actuators are read afresh (its memory is not trusted).
+  const carried: CarriedState = !input.carried ? fresh() : isLegacyCarried(input.carried) ? { ...fresh(), ...pick(input.carried) } : input.carried;
+  let { phase, policy, actuations, series, endRequest, known, lastReads, openDrifts, drifts, polls, ending, endingFailures } = carried;
   const runs = carried.runs + 1;
   /** Set by any message so the loop reconciles at once instead of at the next poll. */
   let wake = false;
-  const pendingAlerts = new Set<Promise<unknown>>();
+  /** Read every actuator (Genesys too) before the next decision: after our own Genesys write, or an operator's re-check. */
+  let readAllNext = false;
+  /** An operator re-check: observe the actuators now, without waiting for the poll. */
+  let recheck = false;
+  const pendingAlerts = new Map<Promise<unknown>, AlertMessage>();
+  /** Alerts in flight, cancelled at continue-as-new (their messages travel to the next run as data). */
+  const alertScope = new CancellationScope();
+  const genesysEvery = Math.max(1, Math.ceil(GENESYS_READ_INTERVAL_SECONDS / config.pollIntervalSeconds));
 
   // ------------------------------------------------------------------ messages
 
-  const buildStatus = (): SurgeStatus => {
-    const targets = actuatorTargets(config, policy);
-    return {
-      eventId: config.eventId,
-      name: config.name,
-      phase,
-      startAt: config.startAt,
-      endAt: config.endAt,
-      dryRun: config.dryRun,
-      automationPaused: policy.automationPaused,
-      pausedReason: policy.pausedReason,
-      tiers: TIERS.map((t) => ({
-        tier: t,
-        name: TIER_DESCRIPTIONS[t].name,
-        active: policy.tiers[t].active,
-        mode: policy.tiers[t].mode,
-        since: policy.tiers[t].since,
-        reason: policy.tiers[t].reason,
-        applied: tierApplied(targets, applied, t) ? policy.tiers[t].active : null,
-        recommendation: policy.tiers[t].recommendation,
-      })),
-      lastSample: policy.lastSample,
-      health: policy.health,
-      transitions: policy.transitions,
-      actuations,
-      openAlerts: policy.openAlerts,
-      series,
-      endedReason: endRequest ? endRequest.reason : phase === 'ended' ? 'event end time reached' : null,
-    };
-  };
+  const view = (): StatusView => ({
+    config,
+    phase,
+    policy,
+    actuators: desiredActuators(config, policy),
+    known,
+    lastReads,
+    openDrifts,
+    drifts,
+    actuations,
+    series,
+    endRequest,
+    endingFailures,
+  });
 
-  const notEnded = () => (phase === 'ended' || endRequest ? 'the event has ended' : null);
+  const isOver = () => phase === 'ended' || phase === 'ended-with-failures';
+  const notEnding = () =>
+    isOver()
+      ? 'the event has ended'
+      : phase === 'ending' || endRequest
+        ? `the event is ending${ending ? ` (since ${ending.since})` : ''}: every actuator is being restored to normal, so overrides are refused`
+        : null;
   const notScheduled = () =>
     phase === 'scheduled' ? `the event has not started yet (it starts at ${config.startAt}); set initial modes in the event config` : null;
 
   const applySetTierMode = (req: messages.SetTierModeRequest) => {
+    // Forcing a tier to the state it already has still re-checks and re-asserts its actuators (issue 10, item 2).
+    recheck = req.mode !== 'auto';
     act(applyTierMode(policy, req.tier, req.mode, req.reason, req.by, now()));
   };
   const applyPause = (req: messages.PauseAutomationRequest) => {
@@ -152,12 +199,12 @@ export async function surgeEvent(input: SurgeEventInput): Promise<SurgeEventResu
   };
 
   const checks = {
-    setTierMode: (req: messages.SetTierModeRequest) => messages.checkSetTierMode(req) ?? notEnded() ?? notScheduled(),
+    setTierMode: (req: messages.SetTierModeRequest) => messages.checkSetTierMode(req) ?? notEnding() ?? notScheduled(),
     pauseAutomation: (req: messages.PauseAutomationRequest) =>
-      messages.checkPauseAutomation(req) ?? notEnded() ?? (policy.automationPaused ? `automation is already paused: ${policy.pausedReason}` : null),
+      messages.checkPauseAutomation(req) ?? notEnding() ?? (policy.automationPaused ? `automation is already paused: ${policy.pausedReason}` : null),
     resumeAutomation: (req: messages.ResumeAutomationRequest) =>
-      messages.checkResumeAutomation(req) ?? notEnded() ?? (policy.automationPaused ? null : 'automation is not paused'),
-    endEvent: (req: messages.EndEventRequest) => messages.checkEndEvent(req) ?? notEnded(),
+      messages.checkResumeAutomation(req) ?? notEnding() ?? (policy.automationPaused ? null : 'automation is not paused'),
+    endEvent: (req: messages.EndEventRequest) => messages.checkEndEvent(req) ?? (isOver() ? 'the event has ended' : phase === 'ending' || endRequest ? 'the event is already ending' : null),
   };
   // Validators must be synchronous and throw to reject: a rejected Update leaves no trace in history.
   const validator =
@@ -175,11 +222,11 @@ export async function surgeEvent(input: SurgeEventInput): Promise<SurgeEventResu
       else apply(req);
     };
 
-  setHandler(messages.statusQuery, buildStatus);
-  setHandler(messages.setTierModeUpdate, (req) => (applySetTierMode(req), buildStatus()), { validator: validator(checks.setTierMode) });
-  setHandler(messages.pauseAutomationUpdate, (req) => (applyPause(req), buildStatus()), { validator: validator(checks.pauseAutomation) });
-  setHandler(messages.resumeAutomationUpdate, (req) => (applyResume(req), buildStatus()), { validator: validator(checks.resumeAutomation) });
-  setHandler(messages.endEventUpdate, (req) => (applyEnd(req), buildStatus()), { validator: validator(checks.endEvent) });
+  setHandler(messages.statusQuery, () => buildStatus(view()));
+  setHandler(messages.setTierModeUpdate, (req) => (applySetTierMode(req), buildStatus(view())), { validator: validator(checks.setTierMode) });
+  setHandler(messages.pauseAutomationUpdate, (req) => (applyPause(req), buildStatus(view())), { validator: validator(checks.pauseAutomation) });
+  setHandler(messages.resumeAutomationUpdate, (req) => (applyResume(req), buildStatus(view())), { validator: validator(checks.resumeAutomation) });
+  setHandler(messages.endEventUpdate, (req) => (applyEnd(req), buildStatus(view())), { validator: validator(checks.endEvent) });
   setHandler(messages.setTierModeSignal, signalHandler('setTierMode', checks.setTierMode, applySetTierMode));
   setHandler(messages.pauseAutomationSignal, signalHandler('pauseAutomation', checks.pauseAutomation, applyPause));
   setHandler(messages.resumeAutomationSignal, signalHandler('resumeAutomation', checks.resumeAutomation, applyResume));
@@ -194,86 +241,157 @@ export async function surgeEvent(input: SurgeEventInput): Promise<SurgeEventResu
   }
 
   function alertFor(action: PolicyAction): void {
-    if (action.type === 'transition') {
-      const t = action.transition;
-      const numbers = t.waiting === null ? '' : ` Waiting ${t.waiting}, agents available ${t.agentsAvailable}.`;
-      queueAlert('transition', `tier ${t.tier} ${t.to ? 'ACTIVATED' : 'restored'} (${TIER_DESCRIPTIONS[t.tier].name})`,
-        `${t.to ? 'Activated' : 'Restored'} tier ${t.tier} at ${t.at} by ${t.by} (${t.cause}): ${t.reason}.${numbers}${config.dryRun ? ' DRY RUN: no actuator was called.' : ''}`);
-    } else if (action.type === 'recommend') {
-      const r = action.recommendation;
-      queueAlert('recommendation', `approve tier ${r.tier}? (${r.action})`, `The rule for tier ${r.tier} is met: ${r.reason}. Tier ${r.tier} is manual: an operator decides (force it on, or leave it).`);
-    } else if (action.condition === 'controller-misconfigured') {
-      // issue 11 (sensing): the controller's own mistake; one alert naming the fix, never tier 4.
-      queueAlert('metrics', action.raised ? 'controller misconfigured: tiers held' : 'controller observes the platform again', action.message);
-    } else if (action.condition === 'metrics-unavailable') {
-      queueAlert('metrics', action.raised ? 'queue metrics unavailable' : 'queue metrics back', action.message);
-    } else if (action.condition.startsWith('actuator-failed')) {
-      queueAlert('actuator-failure', action.raised ? `actuator failing (${action.condition})` : `actuator recovered (${action.condition})`, action.message);
-    }
+    const text = policyActionAlert(action, config.dryRun);
+    if (text) queueAlert(text);
   }
 
-  function queueAlert(kind: AlertMessage['kind'], subject: string, body: string): void {
+  function queueAlert(text: AlertText): void {
     if (config.alerts.recipients.length === 0) return;
-    const alert: AlertMessage = {
+    send({
       eventId: config.eventId,
       eventName: config.name,
-      kind,
-      subject,
-      body,
+      ...text,
       recipients: config.alerts.recipients,
       dashboardUrl: config.alerts.dashboardUrl,
       temporalUiUrl: config.alerts.temporalUiUrl,
-    };
-    // Alerts run beside the tier actions: a down mail server never holds up or fails a tier.
-    const sent = sendAlert(alert).catch((err: unknown) => log.warn('alert not delivered', { subject, error: String(err) }));
-    pendingAlerts.add(sent);
+    });
+  }
+
+  function send(alert: AlertMessage): void {
+    // Alerts run beside the loop: a down mail server never holds up a poll, a tier or a continue-as-new.
+    const sent = alertScope.run(() => sendAlert(alert)).catch((err: unknown) => log.warn('alert not delivered', { subject: alert.subject, error: String(err) }));
+    pendingAlerts.set(sent, alert);
     void sent.finally(() => pendingAlerts.delete(sent));
   }
 
-  // ------------------------------------------------------------------ actuators
+  // Alerts the previous run could not deliver before it continued as new (at-least-once: one may arrive twice).
+  carried.undeliveredAlerts.forEach(send);
 
-  async function reconcile(): Promise<void> {
-    const targets = actuatorTargets(config, policy).filter((t) => applied[t.id] !== t.fingerprint);
-    await Promise.all(targets.map(reconcileOne));
+  // ------------------------------------------------------------------ observe
+
+  /** One observe step. Its time is the workflow's (when it was scheduled), never a worker's clock. */
+  async function observe(opts: { metrics: boolean; genesys: boolean }): Promise<{ observation: Observation; at: string }> {
+    const at = now();
+    const reads = desiredActuators(config, policy)
+      .map((a) => a.read)
+      .filter((r) => opts.genesys || isCheapRead(r));
+    try {
+      const observation = await observeWorld({
+        ...(opts.metrics ? { queueIds: config.queueIds, ...(config.messengerProbeUrl ? { probeUrl: config.messengerProbeUrl } : {}) } : {}),
+        reads,
+      });
+      return { observation, at };
+    } catch (err) {
+      // The whole step failed (a timeout, a dead worker): every part failed alike.
+      const failed = { ok: false as const, error: failureMessage(err), failureClass: failureClassOf(failureType(err)) };
+      return { observation: { ...(opts.metrics ? { metrics: failed } : {}), actuators: Object.fromEntries(reads.map((r) => [r.id, failed])) }, at };
+    }
   }
 
-  async function reconcileOne(target: ActuatorTarget): Promise<void> {
-    const tier = target.tier ?? 0;
-    const desired = target.tier === null ? target.fingerprint.includes('1') : target.desired;
-    const record = (outcome: ActuationRecord['outcome'], detail?: string) => {
-      actuations = [...actuations, { at: now(), tier: (target.tier ?? 1) as ActuationRecord['tier'], actuator: target.id, desired, outcome, detail }].slice(-MAX_ACTUATIONS_KEPT);
-    };
-    const condition = `actuator-failed-tier-${(target.tier ?? 1) as 1 | 2 | 3 | 4}` as const;
-    if (config.dryRun) {
-      applied[target.id] = target.fingerprint;
-      return record('dry-run', 'dry run: decided and recorded, not called');
+  function sampleOf(observation: Observation, at: string): Sample {
+    const m = observation.metrics;
+    if (!m || !m.ok) return { ok: false, at, error: m?.error ?? 'no metrics observed', failureClass: m?.failureClass ?? 'platform' };
+    const probe = observation.probe;
+    // A probe that reaches our own edge's stub (or is refused for our config) is our mistake: hold, never tier 4.
+    if (probe && !probe.ok && probe.failureClass !== 'platform') return { ok: false, at, error: `Messenger probe: ${probe.error}`, failureClass: probe.failureClass };
+    const messengerHealthy = probe ? probe.ok && probe.value.healthy : undefined;
+    return { ok: true, at, waiting: m.value.waiting, agentsAvailable: m.value.agentsAvailable, perQueue: m.value.perQueue, ...(messengerHealthy === undefined ? {} : { messengerHealthy }) };
+  }
+
+  let queuesVerified = false;
+  /**
+   * Genesys asked us to wait (a 429's Retry-After): until then no Genesys call is made, and each poll is a
+   * `rate-limited` sample that holds every tier. Workflow time, so the wait is exact and in history.
+   */
+  let genesysQuietUntilMs = 0;
+  function noteRateLimits(observation: Observation, atMs: number): void {
+    const parts = [observation.metrics, ...Object.values(observation.actuators)];
+    for (const p of parts) {
+      if (p && !p.ok && p.failureClass === 'rate-limited') genesysQuietUntilMs = Math.max(genesysQuietUntilMs, atMs + (p.retryAfterSeconds ?? config.pollIntervalSeconds) * 1000);
     }
+  }
+  const rateLimitedSample = (): Sample => ({
+    ok: false,
+    at: now(),
+    failureClass: 'rate-limited',
+    error: `Genesys Cloud asked us to wait (rate limit) until ${new Date(genesysQuietUntilMs).toISOString()}: not calling it until then; tiers held`,
+  });
+  /**
+   * The first poll of each run checks every queue ID exists: an unknown one is the controller's mistake (a
+   * `controller` sample naming it: tiers held, never tier 4), not an outage. Null once verified.
+   */
+  async function queueProblem(): Promise<Sample | null> {
+    if (queuesVerified) return null;
     try {
-      const outcome = await callActuator(target);
-      applied[target.id] = target.fingerprint;
-      record(outcome);
-      clearActuatorAlert(condition, `${target.id} applied`);
+      const { unknown } = await verifyQueues({ queueIds: config.queueIds });
+      if (unknown.length > 0) return unknownQueuesSample(unknown, now());
+      queuesVerified = true;
+      return null;
+    } catch (err) {
+      return { ok: false, at: now(), error: `verifying queue IDs: ${failureMessage(err)}`, failureClass: failureClassOf(failureType(err)) };
+    }
+  }
+
+  // ------------------------------------------------------------------ reconcile and write
+
+  const record = (a: DesiredActuator, outcome: ActuationRecord['outcome'], detail?: string) => {
+    actuations = [...actuations, { at: now(), tier: a.tier ?? 1, actuator: a.id, desired: a.desired === a.normal ? false : true, outcome, ...(detail ? { detail } : {}) }].slice(-MAX_ACTUATIONS_KEPT);
+  };
+  const dryRunPlanned: Record<string, string> = {};
+
+  async function reconcileWith(observed: Observation['actuators'], at: string): Promise<void> {
+    const actuators = desiredActuators(config, policy);
+    for (const [id, part] of Object.entries(observed)) lastReads = { ...lastReads, [id]: { at, part } };
+    const plan = reconcile({ actuators, known, observed, openDrifts });
+    known = plan.known;
+    openDrifts = plan.openDrifts;
+    for (const d of plan.drifts) {
+      // The record in history is the observeWorld result holding the value; this log line and the status's
+      // drifts say what it means.
+      log.warn('actuator changed outside the controller', { actuator: d.id, expected: d.expected, observed: d.observed });
+      drifts = [...drifts, { at, actuator: d.id, expected: d.expected, observed: d.observed }].slice(-MAX_DRIFTS_KEPT);
+      const a = actuators.find((x) => x.id === d.id)!;
+      record(a, 'drift', `read ${JSON.stringify(d.observed)}, had set ${JSON.stringify(d.expected)}`);
+    }
+    for (const d of plan.alertDrifts) queueAlert(driftAlert(d, actuators.find((x) => x.id === d.id)!.desired, config.dryRun, at));
+    if (config.dryRun) {
+      for (const a of plan.writes) {
+        if (dryRunPlanned[a.id] === a.desired) continue;
+        dryRunPlanned[a.id] = a.desired;
+        record(a, 'dry-run', 'dry run: decided and recorded, not called');
+      }
+      return;
+    }
+    await Promise.all(plan.writes.map(writeOne));
+  }
+
+  async function writeOne(a: DesiredActuator): Promise<void> {
+    const condition = `actuator-failed-tier-${a.tier ?? 1}` as const;
+    try {
+      const outcome = await callActuator(a);
+      known = confirmWrite(known, a);
+      // A Genesys write is verified by reading it back on the next observe step.
+      if (!isCheapRead(a.read)) readAllNext = true;
+      record(a, outcome);
+      const result: PolicyAction[] = [];
+      setAlert(policy, result, condition, false, `${a.id} applied`);
+      result.forEach(alertFor);
     } catch (err) {
       if (err instanceof WorkflowExecutionAlreadyStartedError || (err instanceof ChildWorkflowFailure && err.cause instanceof WorkflowExecutionAlreadyStartedError)) {
-        // Another publish of this flow is in flight; it is not ours to wait for. Next poll reconciles.
-        return record('busy', `another publish of this flow is in flight (${flowPublishWorkflowId((target as { actuator: { flowId: string } }).actuator.flowId)})`);
+        // Another publish of this flow is in flight; it is not ours to wait for. The next read decides.
+        return record(a, 'busy', `another publish of this flow is in flight (${a.read.kind === 'flow' ? flowPublishWorkflowId(a.read.flowId) : a.id})`);
       }
       const message = failureMessage(err);
-      record('failed', message);
-      log.warn('actuator failed; will retry on the next poll', { actuator: target.id, error: message, tier });
+      record(a, 'failed', message);
+      log.warn('actuator failed; will retry on the next poll', { actuator: a.id, error: message });
       const result: PolicyAction[] = [];
-      setAlert(policy, result, condition, true, `${target.id} failed: ${message}. Retrying every poll.`);
+      setAlert(policy, result, condition, true, `${a.id} failed: ${message}. Retrying every poll.`);
       result.forEach(alertFor);
     }
   }
 
-  function clearActuatorAlert(condition: `actuator-failed-tier-${1 | 2 | 3 | 4}`, message: string): void {
-    const result: PolicyAction[] = [];
-    setAlert(policy, result, condition, false, message);
-    result.forEach(alertFor);
-  }
-
-  async function callActuator(target: ActuatorTarget): Promise<ActuationRecord['outcome']> {
+  async function callActuator(d: DesiredActuator): Promise<ActuationRecord['outcome']> {
+    const target = d.target;
     if (target.tier === null) {
       await writeFlagsRow({ datatableId: target.datatableId, row: { ...target.row, updatedAt: now() } });
       return 'applied';
@@ -281,21 +399,26 @@ export async function surgeEvent(input: SurgeEventInput): Promise<SurgeEventResu
     const a = target.actuator;
     switch (a.kind) {
       case 'edgeFlag':
-        // The fallback page shows this status; publish it before the page goes live, so nobody sees a stale one.
-        // Patched: histories recorded before this step existed (test/fixtures) must still replay.
-        if (a.key === 'chat_fallback_active' && patched('publish-support-status')) await publishSupportStatus({ status: supportStatus(target.desired, now()) });
-        await setEdgeFlag({ key: a.key, value: target.desired });
+        if (a.key !== 'chat_fallback_active') {
+          await setEdgeFlag({ key: a.key, value: target.desired });
+        } else if (target.desired) {
+          // The fallback page shows this status: publish it before the page goes live, so nobody sees a stale one.
+          await publishSupportStatus({ status: supportStatus(true, now()) });
+          await setEdgeFlag({ key: a.key, value: true });
+        } else {
+          // Restore in the opposite order: the page goes away first, then the status says all is well.
+          await setEdgeFlag({ key: a.key, value: false });
+          await publishSupportStatus({ status: supportStatus(false, now()) });
+        }
         return 'applied';
       case 'messengerDeployment': {
-        const version = target.desired ? a.surgeConfigurationVersion : a.normalConfigurationVersion;
-        const { alreadySet } = await setMessengerDeploymentVersion({ deploymentId: a.deploymentId, configurationVersion: version });
+        const { alreadySet } = await setMessengerDeploymentVersion({ deploymentId: a.deploymentId, configurationVersion: d.desired });
         return alreadySet ? 'already-applied' : 'applied';
       }
       case 'flowVersion': {
-        const version = target.desired ? a.surgeVersion : a.normalVersion;
         const result = await executeChild(flowPublish, {
           workflowId: flowPublishWorkflowId(a.flowId),
-          args: [{ flowId: a.flowId, version, requestedBy: workflowInfo().workflowId }],
+          args: [{ flowId: a.flowId, version: d.desired, requestedBy: workflowInfo().workflowId }],
           // A later publish of the same flow is a new execution; only a concurrent one is refused.
           workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
           // A publish under way finishes even if this event is terminated mid-flight.
@@ -305,37 +428,6 @@ export async function surgeEvent(input: SurgeEventInput): Promise<SurgeEventResu
       }
       case 'dataTableFlag':
         return 'applied';
-    }
-  }
-
-  // ------------------------------------------------------------------ sampling
-
-  let queuesVerified = false; // issue 11 (sensing)
-
-  async function takeSample(): Promise<Sample> {
-    // issue 11 (sensing): keep the probe's failure so a controller-class one (URL reaching our edge's stub) is not tier 4's.
-    const probe = config.messengerProbeUrl ? probeMessengerBootstrap({ url: config.messengerProbeUrl }).catch((failure: unknown) => ({ healthy: false, failure })) : null;
-    try {
-      // issue 11 (sensing): the first active poll of each run checks the queue IDs exist; unknown ones are
-      // a controller failure naming them (never tier 4). Patched: older histories have no such activity.
-      if (!queuesVerified && patched('verify-queues')) {
-        const { unknown } = await verifyQueues({ queueIds: config.queueIds });
-        if (unknown.length > 0) {
-          await probe;
-          return unknownQueuesSample(unknown, now());
-        }
-        queuesVerified = true;
-      }
-      const metrics = await fetchQueueMetrics({ queueIds: config.queueIds });
-      const probed = probe ? await probe : undefined;
-      if (probed && 'failure' in probed && failureClassOf(applicationFailureType(probed.failure)) === 'controller') {
-        return { ok: false, at: now(), error: failureMessage(probed.failure), failureClass: 'controller' }; // issue 11 (sensing)
-      }
-      const messengerHealthy = probed?.healthy;
-      return { ok: true, ...metrics, ...(messengerHealthy === undefined ? {} : { messengerHealthy }) };
-    } catch (err) {
-      await probe;
-      return { ok: false, at: now(), error: failureMessage(err) };
     }
   }
 
@@ -354,21 +446,7 @@ export async function surgeEvent(input: SurgeEventInput): Promise<SurgeEventResu
       shownPhase = phase;
       shownTier = tier;
     }
-    const s = policy.lastSample;
-    const rows = TIERS.map((t) => {
-      const ts = policy.tiers[t];
-      return `| ${t} ${TIER_DESCRIPTIONS[t].name} | ${ts.active ? '**ACTIVE**' : 'off'} | ${ts.mode} | ${ts.since} | ${ts.reason} |`;
-    });
-    setCurrentDetails(
-      [
-        `**${config.name}** (${config.eventId}): ${phase}${config.dryRun ? ' (DRY RUN)' : ''}${policy.automationPaused ? `, automation PAUSED: ${policy.pausedReason}` : ''}`,
-        s ? (s.ok ? `Last sample ${s.at}: waiting ${s.waiting}, agents available ${s.agentsAvailable}` : `Last sample ${s.at} FAILED: ${s.error}`) : 'No sample yet',
-        '',
-        '| tier | state | mode | since | why |',
-        '|---|---|---|---|---|',
-        ...rows,
-      ].join('\n'),
-    );
+    setCurrentDetails(currentDetails(view()));
   }
 
   // ------------------------------------------------------------------ lifecycle
@@ -378,14 +456,34 @@ export async function surgeEvent(input: SurgeEventInput): Promise<SurgeEventResu
   // a busy iteration's worth below it, keeps every run under 4,096.
   const continueAsNewDue = () => workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > (input.continueAsNewAfterEvents ?? CONTINUE_AS_NEW_AFTER_EVENTS);
 
-  async function drainThenContinueAsNew(): Promise<never> {
-    // Handlers only change state; wait for them (and for alerts in flight) so nothing is lost across runs.
+  async function continueAsNewNow(): Promise<never> {
+    // Handlers only change state; wait for them so nothing is lost. Alerts are NOT awaited (a down mail
+    // server would stop polling for their whole retry budget): undelivered ones travel as data.
     await condition(allHandlersFinished);
-    await Promise.all([...pendingAlerts]);
+    const undeliveredAlerts = [...pendingAlerts.values()];
+    // Cancelled, not abandoned: a closed run's activity would otherwise run out its retries for nothing.
+    alertScope.cancel();
+    // Bounded: an attempt stuck on a hung SMTP connection is abandoned after a few seconds, not awaited.
+    await condition(() => pendingAlerts.size === 0, ALERT_CANCEL_WAIT_MS);
     return continueAsNew<typeof surgeEvent>({
       config,
       continueAsNewAfterEvents: input.continueAsNewAfterEvents,
-      carried: { phase, policy, applied, actuations, series, endRequest, runs },
+      carried: {
+        phase,
+        policy,
+        actuations,
+        series,
+        endRequest,
+        runs,
+        known,
+        lastReads,
+        openDrifts,
+        drifts,
+        polls,
+        undeliveredAlerts,
+        ending,
+        endingFailures,
+      },
     });
   }
 
@@ -403,36 +501,84 @@ export async function surgeEvent(input: SurgeEventInput): Promise<SurgeEventResu
   while (phase === 'active' && !endRequest && Date.now() < endMs) {
     // Cleared before the work, not after: a message arriving mid-reconcile must still wake the next wait.
     wake = false;
-    if (Date.now() >= nextPollMs) {
-      const sample = await takeSample();
-      if (sample.ok) series = [...series, { at: sample.at, waiting: sample.waiting, agentsAvailable: sample.agentsAvailable }].slice(-MAX_SERIES_KEPT);
-      act(evaluate(policy, sample, config, now()));
-      nextPollMs = Date.now() + config.pollIntervalSeconds * 1000;
+    const pollDue = Date.now() >= nextPollMs;
+    if (pollDue || recheck) {
+      const genesys = recheck || readAllNext || polls % genesysEvery === 0;
+      recheck = false;
+      readAllNext = false;
+      const quiet = Date.now() < genesysQuietUntilMs;
+      const problem = pollDue ? (quiet ? rateLimitedSample() : await queueProblem()) : null;
+      const { observation, at } = await observe({ metrics: pollDue && !problem, genesys: genesys && !quiet });
+      noteRateLimits(observation, Date.parse(at));
+      if (pollDue) {
+        polls++;
+        const sample = problem ?? sampleOf(observation, at);
+        if (sample.ok) series = [...series, { at: sample.at, waiting: sample.waiting, agentsAvailable: sample.agentsAvailable }].slice(-MAX_SERIES_KEPT);
+        act(evaluate(policy, sample, config, now()));
+        nextPollMs = Date.now() + config.pollIntervalSeconds * 1000;
+      }
+      await reconcileWith(observation.actuators, at);
+    } else {
+      // A message changed the desired state between polls: act on what is known, the next poll reads.
+      await reconcileWith({}, now());
     }
-    await reconcile();
     publishVisibility();
-    if (continueAsNewDue()) await drainThenContinueAsNew();
-    await condition(() => wake || endRequest !== null, timeLeft(Math.min(nextPollMs, endMs)));
+    if (continueAsNewDue()) await continueAsNewNow();
+    await condition(() => wake || recheck || endRequest !== null, timeLeft(Math.min(nextPollMs, endMs)));
   }
 
-  // The end: restore everything, retrying failed actuators each poll until all are back. An event
-  // ended before it started has touched nothing, so it has nothing to restore.
+  // ------------------------------------------------------------------ the end
+
   const endedReason = endRequest ? `${endRequest.reason} (${endRequest.by})` : 'event end time reached';
-  act(endOfEvent(policy, endedReason, endRequest?.by ?? 'schedule', now()));
-  if (phase === 'active') {
-    await reconcile();
-    while (actuatorTargets(config, policy).some((t) => applied[t.id] !== t.fingerprint)) {
+  if (phase === 'scheduled') {
+    // Ended before it started: it has touched nothing, so it has nothing to restore.
+    act(endOfEvent(policy, endedReason, endRequest?.by ?? 'schedule', now()));
+    phase = 'ended';
+  } else {
+    if (phase === 'active') {
+      act(endOfEvent(policy, endedReason, endRequest?.by ?? 'schedule', now()));
+      phase = 'ending';
+      ending = { since: now(), attempts: 0 };
       publishVisibility();
-      await condition(() => false, config.pollIntervalSeconds * 1000);
-      await reconcile();
+    }
+    const state = ending ?? { since: now(), attempts: 0 };
+    for (;;) {
+      const { observation, at } = await observe({ metrics: false, genesys: true });
+      const actuators = desiredActuators(config, policy);
+      const left = notNormal(actuators, observation.actuators);
+      if (left.length === 0 || config.dryRun) {
+        for (const [id, part] of Object.entries(observation.actuators)) lastReads = { ...lastReads, [id]: { at, part } };
+        phase = 'ended';
+        break;
+      }
+      if (state.attempts >= ENDING_MAX_ATTEMPTS) {
+        for (const [id, part] of Object.entries(observation.actuators)) lastReads = { ...lastReads, [id]: { at, part } };
+        endingFailures = left.map(({ actuator, observed, error }) => ({ actuator: actuator.id, observed, fix: manualFix(actuator), ...(error ? { error } : {}) }));
+        phase = 'ended-with-failures';
+        log.error('event ended with actuators not restored', { actuators: endingFailures.map((f) => f.actuator) });
+        queueAlert(endedWithFailuresAlert(left, state.attempts));
+        break;
+      }
+      state.attempts++;
+      ending = { ...state };
+      await reconcileWith(observation.actuators, at);
+      publishVisibility();
+      if (continueAsNewDue()) await continueAsNewNow();
+      // Verify at once after the first restore; then back off, doubling from one poll interval to a cap.
+      if (state.attempts > 1) await sleep(Math.min(config.pollIntervalSeconds * 1000 * 2 ** (state.attempts - 2), ENDING_MAX_BACKOFF_MS));
     }
   }
-  phase = 'ended';
   publishVisibility();
   await condition(allHandlersFinished);
-  await Promise.all([...pendingAlerts]);
-  log.info('event ended', { eventId: config.eventId, reason: endedReason });
-  return { eventId: config.eventId, endedReason, transitions: policy.transitions.length, runs };
+  // The run ends here: nothing is left to poll, so the last alerts may take their retries.
+  await Promise.all([...pendingAlerts.keys()]);
+  log.info('event ended', { eventId: config.eventId, reason: endedReason, phase });
+  return { eventId: config.eventId, endedReason, transitions: policy.transitions.length, runs, phase };
+}
+
+function pick(legacy: LegacyCarriedState): Partial<CarriedState> {
+  const { phase, policy, actuations, series, endRequest, runs } = legacy;
+  return { phase, policy, actuations, series, endRequest, runs };
 }
 
 function supportStatus(fallbackActive: boolean, updatedAt: string): SupportStatus {
@@ -441,10 +587,13 @@ function supportStatus(fallbackActive: boolean, updatedAt: string): SupportStatu
     : { level: 'ok', message: 'All support channels are available.', updatedAt };
 }
 
-/** The ApplicationFailure type behind an activity failure (issue 11, sensing), for failureClassOf. */
-function applicationFailureType(err: unknown): string | undefined {
-  const cause = err instanceof ActivityFailure ? err.cause : err;
-  return cause instanceof ApplicationFailure ? (cause.type ?? undefined) : undefined;
+function failureType(err: unknown): string | undefined {
+  let e: unknown = err;
+  while (e instanceof Error) {
+    if (e instanceof ApplicationFailure) return e.type ?? undefined;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return undefined;
 }
 
 function failureMessage(err: unknown): string {

@@ -83,6 +83,20 @@ export function createSimTimeActivities({ world, clock, activities, polls }: Sim
       throw err;
     }
   };
+  // The workflow's observe step (one activity per poll) carries the metrics now: record its metrics part.
+  wrapped.observeWorld = async (input) => {
+    await before();
+    const simMs = clock();
+    const attempt = Context.current().info.attempt;
+    try {
+      const observation = await activities.observeWorld(input);
+      const m = observation.metrics;
+      if (m) polls?.push(m.ok ? { simMs, attempt, ok: true, waiting: m.value.waiting, agentsAvailable: m.value.agentsAvailable } : { simMs, attempt, ok: false, error: m.error });
+      return observation;
+    } finally {
+      await world.controls.refresh();
+    }
+  };
   return wrapped;
 }
 

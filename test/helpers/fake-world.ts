@@ -3,6 +3,7 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { SurgeActivities } from '../../activities';
+import { createObserveActivity } from '../../activities/observe';
 import type { AlertMessage, EdgeFlagKey, FlagsRow, SupportStatus } from '../../workflows/types';
 
 export interface Metrics {
@@ -25,6 +26,13 @@ export class FakeWorld {
   readonly flagRows: FlagsRow[] = [];
   readonly alerts: AlertMessage[] = [];
   readonly supportStatuses: SupportStatus[] = [];
+  /** Web Messaging deployment -> configuration version it points at. */
+  readonly deploymentVersions = new Map<string, string>();
+  readonly deploymentWrites: { deploymentId: string; configurationVersion: string }[] = [];
+  /** Every observe step the workflow made (what it asked to read). */
+  readonly observeCalls: { metrics: boolean; reads: string[]; atMs: number }[] = [];
+  /** The order side effects happened in (edge flags and support statuses), to check tier 4's order. */
+  readonly sideEffects: string[] = [];
   metricCalls = 0;
   /** Queue IDs the fake org does not have (verifyQueues names them). */
   readonly unknownQueues = new Set<string>();
@@ -32,13 +40,22 @@ export class FakeWorld {
   /** The first metrics call at or after this (workflow) time answers 429 with Retry-After: 60. */
   rateLimitAt: number | null = null;
   rateLimitedCalls = 0;
+  /** Set to make every publish fail (a flow that cannot be restored). */
+  failPublishes = false;
+  /** Set to make every alert fail (the mail server is down). */
+  failAlerts = false;
   /** Set to make the next N edge-flag writes fail (an actuator outage). */
   failEdgeWrites = 0;
   /** When set, publishes wait for it (to hold one in flight). */
   publishGate: Promise<void> | null = null;
 
+  /** The flags row as stored (the latest write), like the data table holds one row per key. */
+  flagsRow(key: string): FlagsRow | undefined {
+    return [...this.flagRows].reverse().find((r) => r.key === key);
+  }
+
   activities(): SurgeActivities {
-    return {
+    const acts: Omit<SurgeActivities, 'observeWorld'> = {
       fetchQueueMetrics: async ({ queueIds }) => {
         this.metricCalls++;
         const atMs = scheduledAt();
@@ -67,6 +84,7 @@ export class FakeWorld {
       },
       publishFlowVersion: async ({ flowId, version }) => {
         if ((this.publishedVersion.get(flowId) ?? '1.0') === version) return { alreadyPublished: true };
+        if (this.failPublishes) throw ApplicationFailure.nonRetryable(`publish of ${flowId} ${version} refused (fake)`, 'GenesysPublishFailed');
         this.publishCalls.push({ flowId, version });
         if (this.publishGate) await this.publishGate;
         this.publishedVersion.set(flowId, version);
@@ -75,7 +93,12 @@ export class FakeWorld {
       writeFlagsRow: async ({ row }) => {
         this.flagRows.push(row);
       },
-      setMessengerDeploymentVersion: async () => ({ alreadySet: false }),
+      setMessengerDeploymentVersion: async ({ deploymentId, configurationVersion }) => {
+        const alreadySet = this.deploymentVersions.get(deploymentId) === configurationVersion;
+        this.deploymentVersions.set(deploymentId, configurationVersion);
+        if (!alreadySet) this.deploymentWrites.push({ deploymentId, configurationVersion });
+        return { alreadySet };
+      },
       setEdgeFlag: async ({ key, value }) => {
         if (this.failEdgeWrites > 0) {
           this.failEdgeWrites--;
@@ -83,14 +106,35 @@ export class FakeWorld {
         }
         this.edgeFlags.set(key, value);
         this.edgeFlagWrites.push({ key, value, atMs: scheduledAt() });
+        this.sideEffects.push(`${key}=${value}`);
       },
       publishSupportStatus: async ({ status }) => {
         this.supportStatuses.push(status);
+        this.sideEffects.push(`support_status=${status.level}`);
       },
       probeMessengerBootstrap: async () => ({ healthy: true, status: 200 }),
       sendAlert: async (alert) => {
+        if (this.failAlerts) throw ApplicationFailure.retryable('SMTP server unreachable (fake)');
         this.alerts.push(alert);
         return { messageId: `fake-${this.alerts.length}` };
+      },
+    };
+    // The real observe activity over fake reads: what the workflow sees is what this world holds.
+    const observe = createObserveActivity({
+      fetchQueueMetrics: acts.fetchQueueMetrics,
+      probeMessengerBootstrap: acts.probeMessengerBootstrap,
+      readEdgeFlag: async ({ key }) => (this.edgeFlags.has(key) ? String(this.edgeFlags.get(key)) : null),
+      genesys: {
+        readFlagsRow: async ({ rowKey }) => (this.flagsRow(rowKey) as unknown as Record<string, unknown>) ?? null,
+        readFlowPublishedVersion: async ({ flowId }) => this.publishedVersion.get(flowId) ?? '1.0',
+        readDeploymentConfigurationVersion: async ({ deploymentId }) => this.deploymentVersions.get(deploymentId) ?? 'unknown',
+      },
+    });
+    return {
+      ...acts,
+      observeWorld: async (input) => {
+        this.observeCalls.push({ metrics: input.queueIds !== undefined, reads: input.reads.map((r) => r.id), atMs: scheduledAt() });
+        return observe.observeWorld(input);
       },
     };
   }
