@@ -3,7 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import YAML from 'yaml';
-import { DEFAULT_ACTUATORS, DEFAULT_TIER_CONFIG } from '../workflows/tiers';
+import { DEFAULT_ACTUATORS, DEFAULT_LEADING, DEFAULT_TIER_CONFIG, defaultEarlyRule } from '../workflows/tiers';
 import type { EventConfig, TierNumber } from '../workflows/types';
 import { validateEventConfig } from '../workflows/validate-config';
 
@@ -18,7 +18,31 @@ const metricRule = z
     consecutivePolls: z.number().optional(),
   })
   .strict();
-const metricTier = z.object({ trigger: z.enum(['auto', 'manual']).optional(), activate: metricRule.optional(), restore: metricRule.optional() }).strict();
+const leadingRule = z
+  .object({
+    forecastWaitingAbove: count.optional(),
+    arrivalRateAbove: count.optional(),
+    botLoadAbove: count.optional(),
+    forecastBotLoadAbove: count.optional(),
+    sustainSeconds: z.number().optional(),
+    consecutivePolls: z.number().optional(),
+  })
+  .strict();
+/** `activateEarly: false` turns the playbook's leading rule off for a tier. */
+const metricTier = z
+  .object({ trigger: z.enum(['auto', 'manual']).optional(), activate: metricRule.optional(), restore: metricRule.optional(), activateEarly: z.union([leadingRule, z.literal(false)]).optional() })
+  .strict();
+const leadingSettings = z
+  .object({
+    horizonSeconds: z.number().default(DEFAULT_LEADING.horizonSeconds),
+    arrivalWindowSeconds: z.number().default(DEFAULT_LEADING.arrivalWindowSeconds),
+    agentConcurrency: z.number(),
+    handleTimeSeconds: z.number(),
+    patienceSeconds: z.number().optional(),
+    botFlowId: z.string().optional(),
+    botConcurrencyLimit: z.number().optional(),
+  })
+  .strict();
 const healthTier = z
   .object({ trigger: z.enum(['auto', 'manual']).optional(), activateAfterFailedProbes: z.number().optional(), restoreAfterHealthyProbes: z.number().optional() })
   .strict();
@@ -67,6 +91,7 @@ export const eventConfigFileSchema = z
       .strict()
       .default({ recipients: [] }),
     modes: z.object({ 1: mode.optional(), 2: mode.optional(), 3: mode.optional(), 4: mode.optional() }).strict().optional(),
+    leading: leadingSettings.optional(),
   })
   .strict();
 
@@ -91,11 +116,22 @@ export function parseEventConfig(raw: unknown, source = '(input)'): EventConfig 
   const f = parsed.data;
   // A rule given in the file replaces the default rule whole: mixing a default `sustainSeconds` into a
   // rule that says `consecutivePolls` would make a rule nobody wrote.
-  const metricTierConfig = (t: 1 | 2 | 3) => ({
-    trigger: f.tiers[t]?.trigger ?? DEFAULT_TIER_CONFIG[t].trigger,
-    activate: f.tiers[t]?.activate ?? DEFAULT_TIER_CONFIG[t].activate,
-    restore: f.tiers[t]?.restore ?? DEFAULT_TIER_CONFIG[t].restore,
-  });
+  // With `leading` settings the playbook's leading rule applies to a tier unless the file gives its own
+  // (or `false`); without them there is nothing to forecast from, so no tier gets one.
+  const early = (t: 1 | 2 | 3) => {
+    const given = f.tiers[t]?.activateEarly;
+    if (given === false) return undefined;
+    return given ?? (f.leading ? defaultEarlyRule(t, f.leading.botFlowId !== undefined) : undefined);
+  };
+  const metricTierConfig = (t: 1 | 2 | 3) => {
+    const activateEarly = early(t);
+    return {
+      trigger: f.tiers[t]?.trigger ?? DEFAULT_TIER_CONFIG[t].trigger,
+      activate: f.tiers[t]?.activate ?? DEFAULT_TIER_CONFIG[t].activate,
+      restore: f.tiers[t]?.restore ?? DEFAULT_TIER_CONFIG[t].restore,
+      ...(activateEarly ? { activateEarly } : {}),
+    };
+  };
   const actuators = (t: TierNumber) => f.actuators[t] ?? DEFAULT_ACTUATORS[t];
   const config: EventConfig = {
     eventId: f.eventId,
@@ -117,6 +153,7 @@ export function parseEventConfig(raw: unknown, source = '(input)'): EventConfig 
     ...(f.messengerProbeUrl ? { messengerProbeUrl: f.messengerProbeUrl } : {}),
     alerts: f.alerts,
     ...(f.modes ? { modes: f.modes } : {}),
+    ...(f.leading ? { leading: f.leading } : {}),
   };
   const problems = validateEventConfig(config);
   if (problems.length > 0) throw new EventConfigError(source, problems);

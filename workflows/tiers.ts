@@ -1,6 +1,6 @@
 // The four tiers, each with its playbook defaults. Every number here is overridable per event
 // (client/event-config.ts applies these defaults to what the operator leaves out).
-import type { ActuatorConfig, HealthTierConfig, MetricTierConfig, TierNumber } from './types';
+import type { ActuatorConfig, HealthTierConfig, LeadingConfig, LeadingRule, MetricTierConfig, TierNumber } from './types';
 
 export interface TierDescription {
   tier: TierNumber;
@@ -38,6 +38,34 @@ export const tier4StaticFallback: HealthTierConfig = {
   activateAfterFailedProbes: 3,
   restoreAfterHealthyProbes: 5,
 };
+
+/** Defaults of the `leading` settings the operator may leave out (concurrency and handle time are theirs to give). */
+export const DEFAULT_LEADING: Pick<LeadingConfig, 'horizonSeconds' | 'arrivalWindowSeconds'> = {
+  horizonSeconds: 120,
+  arrivalWindowSeconds: 300,
+};
+
+/**
+ * The playbook's leading rules (`activateEarly`), tuned with the drills (README, "Leading rules"). With a bot
+ * flow the bot's load leads everything (it errors at its limit long before the queue fills); without one the
+ * queue forecast does. Applied only when the event config has `leading` settings.
+ */
+export const DEFAULT_EARLY_RULES: Record<'withBot' | 'queueOnly', Record<1 | 2 | 3, LeadingRule>> = {
+  withBot: {
+    1: { forecastBotLoadAbove: 0.6, consecutivePolls: 1 },
+    2: { forecastBotLoadAbove: 0.7, consecutivePolls: 1 },
+    3: { forecastBotLoadAbove: 0.9, consecutivePolls: 1 },
+  },
+  queueOnly: {
+    1: { forecastWaitingAbove: 100, consecutivePolls: 2 },
+    2: { forecastWaitingAbove: 250, consecutivePolls: 2 },
+    3: { forecastWaitingAbove: 450, consecutivePolls: 2 },
+  },
+};
+
+export function defaultEarlyRule(tier: 1 | 2 | 3, withBot: boolean): LeadingRule {
+  return { ...DEFAULT_EARLY_RULES[withBot ? 'withBot' : 'queueOnly'][tier] };
+}
 
 export const DEFAULT_TIER_CONFIG = {
   1: tier1BotContainment,

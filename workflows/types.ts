@@ -41,12 +41,56 @@ export interface MetricRule extends MetricCondition {
   consecutivePolls?: number;
 }
 
+/**
+ * A condition on the leading signals (workflows/forecast.ts). Every bound given must hold (AND); at least one
+ * is required; bounds are strict. A sample without leading signals (old histories, a failed leading read)
+ * never meets one.
+ */
+export interface LeadingCondition {
+  /** Waiting expected `leading.horizonSeconds` ahead (queue arrival rate and trend against agent capacity). */
+  forecastWaitingAbove?: number;
+  /** Conversations offered to the event's queues per minute (nOffered over `leading.arrivalWindowSeconds`). */
+  arrivalRateAbove?: number;
+  /** Bot sessions now (oFlow) over `leading.botConcurrencyLimit`: 0.9 is 90% of the limit. */
+  botLoadAbove?: number;
+  /** Bot sessions expected `leading.horizonSeconds` ahead (their trend since the last poll) over the limit. */
+  forecastBotLoadAbove?: number;
+}
+
+/** A leading condition held for `sustainSeconds` or `consecutivePolls` (exactly one), as for a MetricRule. */
+export interface LeadingRule extends LeadingCondition {
+  sustainSeconds?: number;
+  consecutivePolls?: number;
+}
+
 /** Tiers 1-3 act on queue metrics. */
 export interface MetricTierConfig {
   /** `auto` lets the rules move the tier; `manual` only recommends (tier 3's default). */
   trigger: 'auto' | 'manual';
   activate: MetricRule;
   restore: MetricRule;
+  /**
+   * A second way in: the tier activates when `activate` OR `activateEarly` is met, and restores only on
+   * `restore`, so a forecast can bring a tier on early but never hold it on by itself.
+   */
+  activateEarly?: LeadingRule;
+}
+
+/** How the leading signals are read and turned into a forecast (needed by any `activateEarly` rule). */
+export interface LeadingConfig {
+  /** Seconds ahead the forecasts look. */
+  horizonSeconds: number;
+  /** The arrival rate is the conversations offered over this many seconds (whole minutes, 2 to 15). */
+  arrivalWindowSeconds: number;
+  /** Messaging conversations an agent takes at once (the queues' utilization setting). */
+  agentConcurrency: number;
+  /** Mean handle time of a messaging conversation. */
+  handleTimeSeconds: number;
+  /** Mean time a customer waits in queue before abandoning; absent: nobody abandons (a pessimistic forecast). */
+  patienceSeconds?: number;
+  /** The bot flow whose sessions (oFlow) count against its concurrency limit; both or neither. */
+  botFlowId?: string;
+  botConcurrencyLimit?: number;
 }
 
 /** Tier 4 acts on the health of the platform itself (failed metric polls or messenger probes). */
@@ -99,6 +143,8 @@ export interface EventConfig {
   alerts: { recipients: string[]; dashboardUrl?: string; temporalUiUrl?: string };
   /** Initial per-tier operator modes (default all `auto`). */
   modes?: Partial<Record<TierNumber, TierMode>>;
+  /** Leading signals: absent, nothing extra is read and no `activateEarly` rule may be set. */
+  leading?: LeadingConfig;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -113,6 +159,16 @@ export interface QueueMetrics {
   interacting: number;
 }
 
+/** What activities/genesys-leading.ts reads each poll (workflows/forecast.ts turns it into forecasts). */
+export interface LeadingSignals {
+  /** Conversations offered to the event's queues per minute, over the arrival window (nOffered). */
+  offeredPerMinute: number;
+  /** How fast that rate is changing, per minute (least-squares slope over the window's minutes). */
+  offeredTrendPerMinute: number;
+  /** Conversations in the bot flow now (oFlow); absent without a bot flow. */
+  botSessions?: number;
+}
+
 /** One poll of the platform. `ok: false` means the poll failed (no numbers to trust). */
 export type Sample =
   | {
@@ -124,6 +180,8 @@ export type Sample =
       perQueue: QueueMetrics[];
       /** Messenger bootstrap probe, where configured; a failure counts toward tier 4. */
       messengerHealthy?: boolean;
+      /** Signals that move before `waiting` does; absent when not configured or not readable this poll. */
+      leading?: LeadingSignals;
     }
   | {
       ok: false;
@@ -158,6 +216,8 @@ export interface TierState {
   restoreStreak: Streak | null;
   /** A manual tier whose rule is met waits for an operator; set once until it clears. */
   recommendation: Recommendation | null;
+  /** The run of samples meeting `activateEarly` (absent in state carried from before leading rules). */
+  earlyStreak?: Streak | null;
 }
 
 export interface Recommendation {
@@ -198,6 +258,20 @@ export interface PolicyState {
   lastSample: Sample | null;
   transitions: Transition[];
   openAlerts: AlertCondition[];
+  /** The latest forecast from the leading signals (absent when none was possible). */
+  forecast?: Forecast | null;
+}
+
+/** What workflows/forecast.ts makes of a sample's leading signals. */
+export interface Forecast {
+  at: string;
+  horizonSeconds: number;
+  arrivalRate: number;
+  /** Agent capacity in conversations per minute (agents on queue x concurrency / handle time). */
+  capacityPerMinute: number;
+  forecastWaiting: number;
+  botLoad?: number;
+  forecastBotLoad?: number;
 }
 
 export const MAX_TRANSITIONS_KEPT = 100;

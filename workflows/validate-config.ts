@@ -1,5 +1,6 @@
 // Semantic checks of an event config, run by the CLI before starting and by the workflow on start,
 // so a config that would flap, never fire or fight itself is refused with the field named.
+import { validateLeading } from './leading-rules';
 import type { ActuatorConfig, EventConfig, MetricCondition, MetricRule } from './types';
 
 const TIER_KEYS = ['1', '2', '3', '4'];
@@ -44,6 +45,7 @@ export function validateEventConfig(config: EventConfig): string[] {
     positiveInteger(t4.restoreAfterHealthyProbes, 'tiers.4.restoreAfterHealthyProbes', add);
   }
 
+  validateLeading(config, add);
   validateActuators(config, add);
   if (!Array.isArray(config.alerts?.recipients)) add('alerts.recipients', 'must be a list of email addresses');
   else config.alerts.recipients.forEach((r, i) => {
