@@ -1,6 +1,7 @@
 // Every side effect of the controller. The workflow sees only these signatures (`import type`);
 // the worker builds the real implementations from SDK clients, tests hand in fakes.
-import type { AlertMessage, EdgeFlagKey, FlagsRow, QueueMetrics, SupportStatus } from '../workflows/types';
+import type { AlertMessage, EdgeFlagKey, FlagsRow, LeadingSignals, QueueMetrics, SupportStatus } from '../workflows/types';
+import type { LeadingSignalsInput } from './genesys-leading';
 
 export interface QueueMetricsSample {
   at: string;
@@ -12,6 +13,8 @@ export interface QueueMetricsSample {
 export interface SurgeActivities {
   /** Sums message-media metrics over the queues; throws (never returns zeros) when the platform can't say. */
   fetchQueueMetrics(input: { queueIds: string[] }): Promise<QueueMetricsSample>;
+  /** Arrival rate into the queues, its trend and the bot's sessions (activities/genesys-leading.ts). */
+  fetchLeadingSignals(input: LeadingSignalsInput): Promise<LeadingSignals>;
   /** Publishes `version` of a flow and follows the asynchronous operation; a no-op when it is already live. */
   publishFlowVersion(input: { flowId: string; version: string }): Promise<{ alreadyPublished: boolean }>;
   /** Creates or replaces the event's flags row in the Architect data table. */
@@ -33,6 +36,7 @@ export interface SurgeActivities {
 import { ApplicationFailure } from '@temporalio/common';
 import { createCloudflareActivities, type CloudflareDeps } from './cloudflare';
 import { createGenesysActivities } from './genesys';
+import { createLeadingActivities } from './genesys-leading';
 import type { GenesysSession } from './genesys-client';
 import { createNotifyActivities, type NotifyDeps } from './notify';
 import { createDeflectionActivities, type DeflectionActivities, type DeflectionDeps } from './deflection';
@@ -51,6 +55,7 @@ export interface ActivityDeps {
 export function createActivities(deps: ActivityDeps) {
   return {
     ...createGenesysActivities(deps.genesys),
+    ...createLeadingActivities(deps.genesys),
     ...createCloudflareActivities(deps.cloudflare),
     ...createNotifyActivities(deps.notify),
     ...createProbeActivities(),

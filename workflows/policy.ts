@@ -94,7 +94,9 @@ export function evaluate(prev: PolicyState, sample: Sample, config: EventConfig,
       if (early) tierState.earlyStreak = extendStreak(tierState.earlyStreak ?? null, meetsLeading(early, forecast), sample.at, config);
       const earlyMet = !lagMet && early !== undefined && satisfied(early, tierState.earlyStreak ?? null);
       const activateMet = lagMet || earlyMet;
-      const restoreMet = satisfied(rules.restore, tierState.restoreStreak);
+      // A tier with a leading rule restores top-down: while a higher tier sheds load the queue looks calm
+      // because of it, so a lower tier waits for the higher one to go first (leading-rules.ts).
+      const restoreMet = satisfied(rules.restore, tierState.restoreStreak) && !(early && higherTierActive(state, t));
       decide(state, actions, t, rules.trigger, activateMet, restoreMet, {
         activate: earlyMet && early && forecast
           ? `early: ${describeLeadingRule(early, forecast.horizonSeconds)} (${describeForecast(forecast)}; waiting ${sample.waiting})`
@@ -173,6 +175,10 @@ export function meets(condition: MetricCondition, sample: { waiting: number; age
     (agentsAvailableAbove === undefined || sample.agentsAvailable > agentsAvailableAbove) &&
     (agentsAvailableBelow === undefined || sample.agentsAvailable < agentsAvailableBelow)
   );
+}
+
+function higherTierActive(state: PolicyState, tier: 1 | 2 | 3): boolean {
+  return METRIC_TIERS.some((h) => h > tier && state.tiers[h].active);
 }
 
 function extendStreak(streak: Streak | null, met: boolean, at: string, config: EventConfig): Streak | null {

@@ -28,10 +28,10 @@ import type { ActuationRecord, SurgeStatus } from './messages';
 import { applyTierMode, endOfEvent, evaluate, highestActiveTier, initialPolicyState, setAlert, setAutomationPaused, type PolicyResult } from './policy';
 import { SURGE_EVENT_ID, SURGE_PHASE, SURGE_TIER } from './search-attributes';
 import { TIER_DESCRIPTIONS } from './tiers';
-import { TIERS, type AlertMessage, type EventConfig, type EventPhase, type PolicyAction, type PolicyState, type Sample, type SupportStatus } from './types';
+import { TIERS, type AlertMessage, type EventConfig, type EventPhase, type LeadingSignals, type PolicyAction, type PolicyState, type Sample, type SupportStatus } from './types';
 import { validateEventConfig } from './validate-config';
 
-const { fetchQueueMetrics, probeMessengerBootstrap } = proxyActivities<SurgeActivities>({
+const { fetchQueueMetrics, probeMessengerBootstrap, fetchLeadingSignals } = proxyActivities<SurgeActivities>({
   // A poll that can't answer quickly is a failed sample (it counts toward tier 4), not a stuck loop.
   startToCloseTimeout: '20 seconds',
   retry: { initialInterval: '1s', maximumAttempts: 2 },
@@ -314,13 +314,35 @@ export async function surgeEvent(input: SurgeEventInput): Promise<SurgeEventResu
 
   async function takeSample(): Promise<Sample> {
     const probe = config.messengerProbeUrl ? probeMessengerBootstrap({ url: config.messengerProbeUrl }).catch(() => ({ healthy: false })) : null;
+    const leading = readLeadingSignals();
     try {
       const metrics = await fetchQueueMetrics({ queueIds: config.queueIds });
       const messengerHealthy = probe ? (await probe).healthy : undefined;
-      return { ok: true, ...metrics, ...(messengerHealthy === undefined ? {} : { messengerHealthy }) };
+      const signals = await leading;
+      return { ok: true, ...metrics, ...(messengerHealthy === undefined ? {} : { messengerHealthy }), ...(signals ? { leading: signals } : {}) };
     } catch (err) {
       await probe;
+      await leading;
       return { ok: false, at: now(), error: failureMessage(err) };
+    }
+  }
+
+  // Leading signals (issue 14): one extra read per poll beside the metrics, merged into the sample. Only with
+  // `config.leading`, and patched so histories from before it replay. A failed read leaves them out: the
+  // leading rules are then not met and the lagging rules decide alone (nothing is held, nothing switched on).
+  async function readLeadingSignals(): Promise<LeadingSignals | undefined> {
+    const settings = config.leading;
+    if (!settings || !patched('leading-signals')) return undefined;
+    try {
+      return await fetchLeadingSignals({
+        queueIds: config.queueIds,
+        at: now(),
+        windowSeconds: settings.arrivalWindowSeconds,
+        ...(settings.botFlowId ? { botFlowId: settings.botFlowId } : {}),
+      });
+    } catch (err) {
+      log.warn('leading signals unavailable this poll; lagging rules only', { error: failureMessage(err) });
+      return undefined;
     }
   }
 
@@ -392,6 +414,11 @@ export async function surgeEvent(input: SurgeEventInput): Promise<SurgeEventResu
       const sample = await takeSample();
       if (sample.ok) series = [...series, { at: sample.at, waiting: sample.waiting, agentsAvailable: sample.agentsAvailable }].slice(-MAX_SERIES_KEPT);
       act(evaluate(policy, sample, config, now()));
+      // The forecast the policy just made rides on the series point (dashboard chart).
+      const f = policy.forecast;
+      if (sample.ok && f && f.at === sample.at && series.length > 0) {
+        series[series.length - 1] = { ...series[series.length - 1], forecastWaiting: f.forecastWaiting, ...(f.botLoad === undefined ? {} : { botLoad: f.botLoad }) };
+      }
       nextPollMs = Date.now() + config.pollIntervalSeconds * 1000;
     }
     await reconcile();

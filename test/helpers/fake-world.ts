@@ -3,7 +3,7 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { SurgeActivities } from '../../activities';
-import type { AlertMessage, EdgeFlagKey, FlagsRow, SupportStatus } from '../../workflows/types';
+import type { AlertMessage, EdgeFlagKey, FlagsRow, LeadingSignals, SupportStatus } from '../../workflows/types';
 
 export interface Metrics {
   waiting: number;
@@ -26,6 +26,9 @@ export class FakeWorld {
   readonly alerts: AlertMessage[] = [];
   readonly supportStatuses: SupportStatus[] = [];
   metricCalls = 0;
+  /** Leading signals as a function of (skipped) time; throw to simulate the read failing. */
+  leading: (atMs: number) => LeadingSignals = () => ({ offeredPerMinute: 0, offeredTrendPerMinute: 0 });
+  readonly leadingCalls: { at: string; windowSeconds: number; botFlowId?: string }[] = [];
   /** Set to make the next N edge-flag writes fail (an actuator outage). */
   failEdgeWrites = 0;
   /** When set, publishes wait for it (to hold one in flight). */
@@ -49,6 +52,10 @@ export class FakeWorld {
             interacting: 0,
           })),
         };
+      },
+      fetchLeadingSignals: async ({ at, windowSeconds, botFlowId }) => {
+        this.leadingCalls.push({ at, windowSeconds, ...(botFlowId ? { botFlowId } : {}) });
+        return this.leading(Date.parse(at));
       },
       publishFlowVersion: async ({ flowId, version }) => {
         if ((this.publishedVersion.get(flowId) ?? '1.0') === version) return { alreadyPublished: true };
