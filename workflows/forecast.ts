@@ -37,8 +37,9 @@ export function forecastWaiting(input: QueueForecastInput, model: QueueModel, ho
   for (let t = 0; t < horizonSeconds; t += STEP_SECONDS) {
     const dt = Math.min(STEP_SECONDS, horizonSeconds - t);
     const ratePerMinute = Math.max(0, input.arrivalRate + (input.arrivalTrend * (t + dt / 2)) / 60);
-    busy += (ratePerMinute * dt) / 60;
+    // Completions first (of those already with an agent), then this step's arrivals.
     busy -= (busy * dt) / model.handleTimeSeconds;
+    busy += (ratePerMinute * dt) / 60;
     if (busy > slots) {
       waiting += busy - slots;
       busy = slots;

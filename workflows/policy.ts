@@ -91,7 +91,13 @@ export function evaluate(prev: PolicyState, sample: Sample, config: EventConfig,
       const lagMet = satisfied(rules.activate, tierState.activateStreak);
       // Activate on the lagging rule OR the leading one; restore only on the lagging rule (leading-rules.ts).
       const early = rules.activateEarly;
-      if (early) tierState.earlyStreak = extendStreak(tierState.earlyStreak ?? null, meetsLeading(early, forecast), sample.at, config);
+      if (early) {
+        // Edge-triggered: after a restore the forecast must first drop below the rule before it may count again,
+        // so a forecast that stayed high can't switch the tier straight back on (the lagging rule still can).
+        const met = meetsLeading(early, forecast);
+        if (!met) tierState.earlyArmed = true;
+        tierState.earlyStreak = extendStreak(tierState.earlyStreak ?? null, met && tierState.earlyArmed !== false, sample.at, config);
+      }
       const earlyMet = !lagMet && early !== undefined && satisfied(early, tierState.earlyStreak ?? null);
       const activateMet = lagMet || earlyMet;
       // A tier with a leading rule restores top-down: while a higher tier sheds load the queue looks calm
@@ -254,7 +260,10 @@ function transition(
   // Hysteresis: the opposite rule must be met afresh after every move.
   tierState.activateStreak = null;
   tierState.restoreStreak = null;
-  if (tierState.earlyStreak !== undefined) tierState.earlyStreak = null;
+  if (tierState.earlyStreak !== undefined) {
+    tierState.earlyStreak = null;
+    if (!to) tierState.earlyArmed = false;
+  }
   state.transitions = [...state.transitions, record].slice(-MAX_TRANSITIONS_KEPT);
   actions.push({ type: 'transition', transition: record });
 }

@@ -29,7 +29,9 @@ export const tier2CapacityGate: MetricTierConfig = {
 export const tier3WidgetThrottle: MetricTierConfig = {
   trigger: 'manual',
   activate: { waitingAbove: 400, consecutivePolls: 3 },
-  restore: { waitingBelow: 200, sustainSeconds: 300 },
+  // Long and low: with tier 3 on, the queue is calm because of it, so the surge must be over before it goes
+  // (the drills: with 200 / 5 min it came off mid-surge and the bot hit its limit).
+  restore: { waitingBelow: 50, sustainSeconds: 900 },
 };
 
 /** Tier 4: support pages fall back to a static page served from the edge when the platform itself fails. */

@@ -218,6 +218,8 @@ export interface TierState {
   recommendation: Recommendation | null;
   /** The run of samples meeting `activateEarly` (absent in state carried from before leading rules). */
   earlyStreak?: Streak | null;
+  /** False from a restore until a sample fails to meet `activateEarly` (its hysteresis); absent counts as armed. */
+  earlyArmed?: boolean;
 }
 
 export interface Recommendation {
