@@ -78,7 +78,7 @@ describe('leading rules: the playbook defaults with a bot (forecast bot load > 6
     const on = run(manual3, ramp(2, 90, 60)).state; // tiers 1 and 2 on, early
     // Waiting calm for 5 min while the bot forecast stays above 70%: tiers 2 then 1 (top-down) restore all the same.
     const high = { offeredPerMinute: 35, offeredTrendPerMinute: 0, botSessions: 400 };
-    const { state, actions } = run(manual3, polls(13, { waiting: 10, leading: high }, 60), on);
+    const { state, actions } = run(manual3, polls(24, { waiting: 10, leading: high }, 60), on);
     assert.deepEqual(moves(actions), ['2-', '1-']);
     assert.deepEqual(active(state), []);
   });
@@ -87,10 +87,10 @@ describe('leading rules: the playbook defaults with a bot (forecast bot load > 6
     const manual3 = testEventConfig({ leading: LEADING });
     const on = run(manual3, ramp(2, 90, 60)).state;
     const high = { offeredPerMinute: 35, offeredTrendPerMinute: 0, botSessions: 400 };
-    const stillHigh = run(manual3, polls(20, { waiting: 10, leading: high }, 60), on);
+    const stillHigh = run(manual3, polls(30, { waiting: 10, leading: high }, 60), on);
     assert.deepEqual(moves(stillHigh.actions), ['2-', '1-']);
     // Down to 100 (20%) for one poll re-arms it; up again switches both back on.
-    const again = run(manual3, [{ t: 660, waiting: 10, leading: { ...high, botSessions: 100 } }, { t: 690, waiting: 10, leading: high }], stillHigh.state);
+    const again = run(manual3, [{ t: 960, waiting: 10, leading: { ...high, botSessions: 100 } }, { t: 990, waiting: 10, leading: high }], stillHigh.state);
     assert.deepEqual(moves(again.actions), ['1+', '2+']);
   });
 
@@ -99,14 +99,15 @@ describe('leading rules: the playbook defaults with a bot (forecast bot load > 6
     // Waiting < 50: tiers 1 and 2 meet their restore rule after 5 min but wait; tier 3 needs 15 min.
     const calm = run(config, polls(31, { waiting: 10 }, 60), on);
     assert.deepEqual(moves(calm.actions), ['3-']);
-    // Tiers are evaluated 1, 2, 3: tier 2 goes on the next poll, tier 1 on the one after.
-    const after = run(config, polls(2, { waiting: 10 }, 990), calm.state);
-    assert.deepEqual(moves(after.actions), ['2-', '1-']);
+    // Tier 2's 5-minute window starts once tier 3 is off, tier 1's once tier 2 is: a staircase.
+    const after = run(config, polls(22, { waiting: 10 }, 990), calm.state);
+    const restoreTimes = after.actions.flatMap((a) => (a.type === 'transition' ? [[a.transition.tier, (Date.parse(a.transition.at) - Date.parse(at(0))) / 1000]] : []));
+    assert.deepEqual(restoreTimes, [[2, 990 + 300], [1, 990 + 630]]);
   });
 
   it('after a restore the leading rule must be met afresh (its streak is reset by the move)', () => {
     const on = run(config, ramp(2, 90, 60)).state;
-    const off = run(config, polls(12, { waiting: 10 }, 60), on).state;
+    const off = run(config, polls(24, { waiting: 10 }, 60), on).state;
     assert.equal(off.tiers[1].earlyStreak, null);
     assert.deepEqual(active(off), []);
   });

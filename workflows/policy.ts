@@ -101,8 +101,10 @@ export function evaluate(prev: PolicyState, sample: Sample, config: EventConfig,
       const earlyMet = !lagMet && early !== undefined && satisfied(early, tierState.earlyStreak ?? null);
       const activateMet = lagMet || earlyMet;
       // A tier with a leading rule restores top-down: while a higher tier sheds load the queue looks calm
-      // because of it, so a lower tier waits for the higher one to go first (leading-rules.ts).
-      const restoreMet = satisfied(rules.restore, tierState.restoreStreak) && !(early && higherTierActive(state, t));
+      // because of it, so a lower tier's restore window only starts once the higher ones are off (a staircase,
+      // not the whole load back at once).
+      if (early && higherTierActive(state, t)) tierState.restoreStreak = null;
+      const restoreMet = satisfied(rules.restore, tierState.restoreStreak);
       decide(state, actions, t, rules.trigger, activateMet, restoreMet, {
         activate: earlyMet && early && forecast
           ? `early: ${describeLeadingRule(early, forecast.horizonSeconds)} (${describeForecast(forecast)}; waiting ${sample.waiting})`
