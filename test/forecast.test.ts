@@ -61,4 +61,7 @@ describe('forecast: for a sample', () => {
   it('a previous sample older than the gap gives no trend', () => {
     assert.equal(forecastFor(sample(300, 200), sample(0, 100), leading, 75_000)?.forecastBotLoad, 0.4);
   });
+  it('a previous sample only seconds older (a poll straight after continue-as-new) gives no trend', () => {
+    assert.equal(forecastFor(sample(2, 200), sample(0, 190), leading, 75_000, 15_000)?.forecastBotLoad, 0.4);
+  });
 });

@@ -69,9 +69,9 @@ export function forecastBotLoad(now: { atMs: number; sessions: number }, prev: {
 
 /**
  * The forecast for one sample, or null when it carries no leading signals or none are configured.
- * `prev` is the previous good sample, used for the bot's trend when it is at most `maxGapMs` older.
+ * `prev` is the previous good sample, used for the bot's trend when it is `minGapMs` to `maxGapMs` older.
  */
-export function forecastFor(sample: Sample, prev: Sample | null, leading: LeadingConfig | undefined, maxGapMs: number): Forecast | null {
+export function forecastFor(sample: Sample, prev: Sample | null, leading: LeadingConfig | undefined, maxGapMs: number, minGapMs = 0): Forecast | null {
   if (!leading || !sample.ok || !sample.leading) return null;
   const signals = sample.leading;
   const agentsOnQueue = sum(sample.perQueue, 'agentsOnQueue');
@@ -90,17 +90,19 @@ export function forecastFor(sample: Sample, prev: Sample | null, leading: Leadin
   };
   if (signals.botSessions !== undefined && leading.botConcurrencyLimit) {
     const atMs = Date.parse(sample.at);
-    const before = prevBot(prev, atMs, maxGapMs);
+    const before = prevBot(prev, atMs, maxGapMs, minGapMs);
     out.botLoad = round(signals.botSessions / leading.botConcurrencyLimit);
     out.forecastBotLoad = round(forecastBotLoad({ atMs, sessions: signals.botSessions }, before, leading.botConcurrencyLimit, leading.horizonSeconds));
   }
   return out;
 }
 
-function prevBot(prev: Sample | null, atMs: number, maxGapMs: number): { atMs: number; sessions: number } | null {
+function prevBot(prev: Sample | null, atMs: number, maxGapMs: number, minGapMs: number): { atMs: number; sessions: number } | null {
   if (!prev?.ok || prev.leading?.botSessions === undefined) return null;
   const prevMs = Date.parse(prev.at);
-  if (!(atMs > prevMs) || atMs - prevMs > maxGapMs) return null;
+  // Too close (a poll straight after continue-as-new or a retry): the noise of a few seconds, scaled up to the
+  // horizon, would read as a surge. Too far: the trend is stale. Either way the forecast is taken as flat.
+  if (atMs - prevMs < Math.max(1, minGapMs) || atMs - prevMs > maxGapMs) return null;
   return { atMs: prevMs, sessions: prev.leading.botSessions };
 }
 

@@ -67,7 +67,8 @@ export function evaluate(prev: PolicyState, sample: Sample, config: EventConfig,
   const actions: PolicyAction[] = [];
   const usable = usableSample(sample, config, now);
   // Leading rules: the forecast needs the previous sample for the bot's trend, so it is taken before it goes.
-  const forecast = usable.ok ? forecastFor(sample, prev.lastSample, config.leading, MAX_GAP_POLLS * config.pollIntervalSeconds * 1000) : null;
+  const pollMs = config.pollIntervalSeconds * 1000;
+  const forecast = usable.ok ? forecastFor(sample, prev.lastSample, config.leading, MAX_GAP_POLLS * pollMs, pollMs / 2) : null;
   if (config.leading) state.forecast = forecast;
   state.lastSample = sample;
 
