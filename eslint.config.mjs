@@ -4,6 +4,14 @@ import { builtinModules } from 'node:module';
 
 const nodeBuiltins = builtinModules.flatMap((m) => [m, `node:${m}`]);
 
+// What ships (workflows, activities, workers, client) never imports the dev-only trees: a production install has
+// no sandbox/, test/, bench/ or scripts/ dependencies (smtp-server, miniflare...). `surge drill` loads the sandbox
+// with a dynamic import() only when called. test/import-boundaries.test.ts checks this rule fires.
+const devOnlyTrees = {
+  regex: '(^|/)(sandbox|test|bench|scripts)(/|$)',
+  message: 'Shipped code (workflows, activities, workers, client) must not import sandbox/, test/, bench/ or scripts/.',
+};
+
 export default tseslint.config(
   { ignores: ['node_modules/**', 'dist/**', '.tools/**', '.temporal/**', 'edge/.wrangler/**', 'artifacts/**', 'edge/worker-configuration.d.ts', '**/*.mjs', '**/*.js'] },
   ...tseslint.configs.recommended,
@@ -17,10 +25,20 @@ export default tseslint.config(
     },
   },
   {
-    // Workflow code runs in Temporal's deterministic sandbox: no I/O, no Node built-ins.
+    files: ['activities/**/*.ts', 'workers/**/*.ts', 'client/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [devOnlyTrees] }],
+    },
+  },
+  {
+    // Workflow code runs in Temporal's deterministic sandbox: no I/O, no Node built-ins. (This block replaces the
+    // rule for workflows/, so it repeats the dev-only trees.)
     files: ['workflows/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { paths: nodeBuiltins.map((name) => ({ name, message: 'Workflow code must be deterministic: no Node built-ins.' })) }],
+      'no-restricted-imports': ['error', {
+        paths: nodeBuiltins.map((name) => ({ name, message: 'Workflow code must be deterministic: no Node built-ins.' })),
+        patterns: [devOnlyTrees],
+      }],
     },
   },
 );

@@ -34,6 +34,8 @@ export interface CacheStatus {
   age: number | null;
   /** Its `-XXX` suffix names the PoP that answered. */
   cfRay: string | null;
+  /** The edge Worker's `x-surge-mode` (`normal`, `stub`, `fallback`), or null when the Worker did not answer itself. */
+  surgeMode: string | null;
 }
 
 export interface CanaryResult {
@@ -183,6 +185,7 @@ export function createCloudflareActivities(deps: CloudflareDeps): CloudflareActi
         cfCacheStatus: response.headers.get('cf-cache-status'),
         age: age !== null && /^\d+$/.test(age.trim()) ? Number(age) : null,
         cfRay: response.headers.get('cf-ray'),
+        surgeMode: response.headers.get('x-surge-mode'),
       };
     },
 

@@ -1,7 +1,7 @@
 // Renders the customer's follow-up (email: subject, plain text and HTML; SMS: one short text). Pure
 // functions, no I/O: previewable and testable without SMTP. The HTML has inline styles only and no remote
 // resources (no images, fonts or trackers), so it reads the same in every client and offline.
-import type { DeflectionContent, DeflectionRequest } from '../workflows/deflection-types';
+import { customerNameProblem, type DeflectionContent, type DeflectionRequest } from '../workflows/deflection-types';
 export { holdingContent, humanIntent, type DeflectionContent } from '../workflows/deflection-types';
 import { escapeHtml } from './alert-templates';
 
@@ -36,6 +36,16 @@ function oneLine(value: string): string {
   return value.replace(/\s+/g, ' ').trim();
 }
 
+/**
+ * The name to greet, or null for a plain "Hello,". The endpoint refuses unprintable, long or link-like
+ * names; this also keeps them out of emails for promises accepted before it did.
+ */
+export function greetingName(name: string | undefined): string | null {
+  if (!name) return null;
+  const line = oneLine(name);
+  return line === '' || customerNameProblem(line) ? null : line;
+}
+
 export function deflectionSubject(input: Pick<DeflectionTemplateInput, 'brand' | 'reference' | 'content'>): string {
   return oneLine(`${input.brand.name}: ${input.content.headline} (ref ${input.reference})`);
 }
@@ -44,7 +54,7 @@ export function renderDeflectionText(input: DeflectionTemplateInput): string {
   const { brand, request, reference, content } = input;
   const link = orderLink(brand, request.orderId);
   const lines = [
-    request.customerName ? `Hello ${oneLine(request.customerName)},` : 'Hello,',
+    greetingName(request.customerName) ? `Hello ${greetingName(request.customerName)},` : 'Hello,',
     '',
     content.headline + '.',
     '',
@@ -67,7 +77,8 @@ function button(url: string, label: string): string {
 export function renderDeflectionHtml(input: DeflectionTemplateInput): string {
   const { brand, request, reference, content } = input;
   const link = orderLink(brand, request.orderId);
-  const greeting = request.customerName ? `Hello ${escapeHtml(oneLine(request.customerName))},` : 'Hello,';
+  const name = greetingName(request.customerName);
+  const greeting = name ? `Hello ${escapeHtml(name)},` : 'Hello,';
   return [
     '<!doctype html>',
     '<html><head><meta charset="utf-8">',

@@ -10,8 +10,10 @@ import type { AlertMessage } from '../workflows/types';
 import { holdingContent, type DeflectionAlertKind, type DeflectionContent, type DeflectionFollowUpInput, type DeflectionStatus } from '../workflows/deflection-types';
 import type { GenesysSession } from './genesys-client';
 import { SMTP_TIMEOUTS, type NotifyActivities } from './notify';
+import { EVENT_ID_PATTERN } from '../workflows/ids';
 import {
   deflectionBrandFromEnv,
+  greetingName,
   renderDeflectionEmail,
   renderDeflectionSms,
   type DeflectionBrand,
@@ -101,7 +103,7 @@ export function createDeflectionActivities(deps: DeflectionDeps) {
             email.session.conversations.postConversationsEmailsAgentless({
               senderType: 'Outbound',
               fromAddress: email.from,
-              toAddresses: [{ email: request.customerEmail!, ...(request.customerName ? { name: request.customerName } : {}) }],
+              toAddresses: [{ email: request.customerEmail!, ...(greetingName(request.customerName) ? { name: greetingName(request.customerName)! } : {}) }],
               subject: rendered.subject,
               textBody: rendered.text,
               htmlBody: rendered.html,
@@ -112,7 +114,7 @@ export function createDeflectionActivities(deps: DeflectionDeps) {
       try {
         const info = await email.transport.sendMail({
           from: email.from,
-          to: request.customerName ? { name: request.customerName, address: request.customerEmail } : request.customerEmail,
+          to: greetingName(request.customerName) ? { name: greetingName(request.customerName)!, address: request.customerEmail } : request.customerEmail,
           ...(email.replyTo ? { replyTo: email.replyTo } : {}),
           subject: rendered.subject,
           text: rendered.text,
@@ -149,7 +151,8 @@ export function createDeflectionActivities(deps: DeflectionDeps) {
       const { request, reference, kind, status } = input;
       const contact = request.channel === 'email' ? request.customerEmail : request.customerPhone;
       const alert: AlertMessage = {
-        eventId: request.eventId ?? 'deflections',
+        // Only an event ID goes in the subject's `[surge <eventId>]`: never text a caller chose.
+        eventId: request.eventId && EVENT_ID_PATTERN.test(request.eventId) ? request.eventId : 'deflections',
         eventName: 'Async deflection follow-ups',
         // No deflection kind exists yet; operators must act (contact the customer), which is what this says.
         kind: 'recommendation',
@@ -161,7 +164,7 @@ export function createDeflectionActivities(deps: DeflectionDeps) {
           `Reference: ${reference}`,
           `Conversation: ${request.conversationId}`,
           `Queue: ${request.queueId ?? '(unknown)'}   Intent: ${request.intent}`,
-          `Customer: ${request.customerName ?? ''} ${contact ?? ''}`.trim(),
+          `Customer: ${greetingName(request.customerName) ?? ''} ${contact ?? ''}`.trim(),
           `Promised at: ${status.promisedAt}`,
         ].join('\n'),
         recipients: deps.alerts.recipients,

@@ -1,6 +1,9 @@
 // One authenticated Genesys Cloud session over the real SDK: client-credentials login, token renewal,
-// gateway routing, bounded retries (429 honours Retry-After; 5xx and timeouts back off) and errors an
-// operator can act on. Each session owns its own ApiClient, so sessions (and tests) never share a token
+// gateway routing and errors an operator can act on. It retries exactly one thing itself: a single
+// re-login on 401. Everything else throws at once, typed (workflows/failure-classes.ts): Temporal's retry
+// policy (workflows/activity-options.ts) is the one retry budget, visible in history, and a 429 carries
+// `nextRetryDelay` from Retry-After so Temporal waits it out instead of the activity sleeping past its timeout.
+// Each session owns its own ApiClient, so sessions (and tests) never share a token
 // or a gateway through the SDK's process-wide singleton.
 import * as platformClient from 'purecloud-platform-client-v2';
 import { Context } from '@temporalio/activity';
@@ -19,12 +22,6 @@ export interface GenesysSessionOptions {
   gatewayUrl?: string;
   /** Per-request HTTP timeout. */
   timeoutMs?: number;
-  /** Attempts per call when the platform answers 5xx or the request times out / fails to connect. */
-  maxAttempts?: number;
-  /** 429 answers ridden out per call before giving up (each waits Retry-After). */
-  maxRateLimitWaits?: number;
-  /** Longest single Retry-After wait honoured; a longer one fails the call (the activity retries later). */
-  maxRetryAfterMs?: number;
   /** Renew the token this long before it expires (capped at half its lifetime). */
   renewBeforeMs?: number;
   /** Seams for tests: the clock the token lifetime is measured on, and how the session waits. */
@@ -103,9 +100,13 @@ function toApiFailure(err: unknown): ApiFailure {
 
 const isTransient = (f: ApiFailure) => f.transport !== undefined || (f.status !== undefined && f.status >= 500);
 
+/** Genesys sends Retry-After (seconds) on a 429 and inin-ratelimit-reset (seconds) on every answer (reference/genesys-cloud.md §7). */
 function retryAfterMs(f: ApiFailure): number {
-  const seconds = Number(f.headers['retry-after'] ?? f.headers['inin-ratelimit-reset']);
-  return Number.isFinite(seconds) && seconds >= 0 ? Math.max(seconds, 0.05) * 1000 : 3000;
+  for (const header of ['retry-after', 'inin-ratelimit-reset']) {
+    const seconds = Number(f.headers[header]);
+    if (f.headers[header] !== undefined && Number.isFinite(seconds) && seconds >= 0) return Math.max(seconds, 1) * 1000;
+  }
+  return 3000;
 }
 
 function describeFailure(f: ApiFailure): string {
@@ -156,7 +157,7 @@ export class GenesysSession {
   readonly conversations: platformClient.ConversationsApi;
   readonly now: () => number;
   readonly sleep: (ms: number) => Promise<void>;
-  private readonly opts: Required<Pick<GenesysSessionOptions, 'maxAttempts' | 'maxRateLimitWaits' | 'maxRetryAfterMs' | 'renewBeforeMs'>>;
+  private readonly opts: Required<Pick<GenesysSessionOptions, 'renewBeforeMs'>>;
   private expiresAt: number | undefined;
   private renewAt = 0;
   private tokenGeneration = 0;
@@ -189,9 +190,6 @@ export class GenesysSession {
     this.now = options.now ?? Date.now;
     this.sleep = options.sleep ?? defaultSleep;
     this.opts = {
-      maxAttempts: options.maxAttempts ?? 4,
-      maxRateLimitWaits: options.maxRateLimitWaits ?? 5,
-      maxRetryAfterMs: options.maxRetryAfterMs ?? 65_000,
       renewBeforeMs: options.renewBeforeMs ?? 5 * 60_000,
     };
   }
@@ -204,40 +202,30 @@ export class GenesysSession {
   }
 
   private async login(): Promise<void> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const auth = await this.client.loginClientCredentialsGrant(this.options.clientId, this.options.clientSecret);
-        // The SDK measures expiry on the wall clock; keep the lifetime and measure it on ours.
-        const ttlMs = Math.max(0, auth.tokenExpiryTime - Date.now());
-        this.expiresAt = this.now() + ttlMs;
-        this.renewAt = this.expiresAt - Math.min(this.opts.renewBeforeMs, ttlMs / 2);
-        this.tokenGeneration++;
-        return;
-      } catch (err) {
-        const f = toApiFailure(err);
-        const retriable = isTransient(f) || f.status === 429;
-        if (!retriable) {
-          throw ApplicationFailure.nonRetryable(
-            `Genesys Cloud login failed (${describeFailure(f)}): check GENESYS_CLIENT_ID (${this.options.clientId}) and GENESYS_CLIENT_SECRET, ` +
-              'and that the OAuth client uses the client-credentials grant',
-            GenesysFailure.loginFailed,
-          );
-        }
-        if (attempt >= this.opts.maxAttempts) {
-          throw ApplicationFailure.retryable(`Genesys Cloud login unavailable after ${attempt} attempts (${describeFailure(f)})`, GenesysFailure.unavailable);
-        }
-        await this.sleep(f.status === 429 ? retryAfterMs(f) : backoffMs(attempt));
-      }
+    try {
+      const auth = await this.client.loginClientCredentialsGrant(this.options.clientId, this.options.clientSecret);
+      // The SDK measures expiry on the wall clock; keep the lifetime and measure it on ours.
+      const ttlMs = Math.max(0, auth.tokenExpiryTime - Date.now());
+      this.expiresAt = this.now() + ttlMs;
+      this.renewAt = this.expiresAt - Math.min(this.opts.renewBeforeMs, ttlMs / 2);
+      this.tokenGeneration++;
+    } catch (err) {
+      const f = toApiFailure(err);
+      if (f.status === 429) throw rateLimited(f, 'log in');
+      if (isTransient(f)) throw unavailable(f, 'log in');
+      throw ApplicationFailure.nonRetryable(
+        `Genesys Cloud login failed (${describeFailure(f)}): check GENESYS_CLIENT_ID (${this.options.clientId}) and GENESYS_CLIENT_SECRET, ` +
+          'and that the OAuth client uses the client-credentials grant and is active',
+        GenesysFailure.loginFailed,
+      );
     }
   }
 
   /**
-   * Runs one SDK call with a valid token: re-logs in once on a 401, waits out 429s, backs off on 5xx and
-   * timeouts, and turns what can't be retried into a non-retryable ApplicationFailure naming the fix.
+   * Runs one SDK call with a valid token: re-logs in once on a 401 (a revoked or expired token) and
+   * otherwise throws at once, typed, for Temporal's retry policy to handle (or not, for what no retry fixes).
    */
   async call<T>(spec: CallSpec, fn: () => Promise<T>): Promise<T> {
-    let transientFailures = 0;
-    let rateLimitWaits = 0;
     let reloggedIn = false;
     for (;;) {
       await this.ensureToken();
@@ -262,32 +250,34 @@ export class GenesysSession {
         if (generation === this.tokenGeneration) this.expiresAt = undefined;
         continue;
       }
-      if (f.status === 429) {
-        const waitMs = retryAfterMs(f);
-        if (rateLimitWaits >= this.opts.maxRateLimitWaits || waitMs > this.opts.maxRetryAfterMs) {
-          const usage = f.headers['inin-ratelimit-allowed'] ? ` (${f.headers['inin-ratelimit-count'] ?? '?'}/${f.headers['inin-ratelimit-allowed']} per minute)` : '';
-          throw ApplicationFailure.retryable(`Genesys Cloud rate limit still exceeded after ${rateLimitWaits} waits while trying to ${what}${usage}`, GenesysFailure.rateLimited);
-        }
-        rateLimitWaits++;
-        await this.sleep(waitMs);
-        continue;
-      }
-      if (isTransient(f)) {
-        transientFailures++;
-        if (transientFailures >= this.opts.maxAttempts) {
-          throw ApplicationFailure.retryable(`Genesys Cloud unavailable after ${transientFailures} attempts to ${what} (${describeFailure(f)})`, GenesysFailure.unavailable);
-        }
-        await this.sleep(backoffMs(transientFailures));
-        continue;
-      }
+      if (f.status === 429) throw rateLimited(f, what);
+      if (isTransient(f)) throw unavailable(f, what);
       throw failureFor(spec, f);
     }
   }
 }
 
-function backoffMs(attempt: number): number {
-  const base = Math.min(250 * 2 ** (attempt - 1), 4_000);
-  return base / 2 + Math.random() * (base / 2);
+/** 429: retryable, and Temporal's next attempt waits what the platform asked (Retry-After / inin-ratelimit-reset). */
+function rateLimited(f: ApiFailure, what: string): ApplicationFailure {
+  const usage = f.headers['inin-ratelimit-allowed'] ? ` (${f.headers['inin-ratelimit-count'] ?? '?'}/${f.headers['inin-ratelimit-allowed']} per minute)` : '';
+  const delayMs = retryAfterMs(f);
+  return ApplicationFailure.create({
+    type: GenesysFailure.rateLimited,
+    message: `Genesys Cloud rate-limited the attempt to ${what}${usage}; retrying in ${Math.round(delayMs / 1000)} s`,
+    nonRetryable: false,
+    nextRetryDelay: delayMs,
+    details: [{ status: 429, retryAfterMs: delayMs }],
+  });
+}
+
+/** 5xx, a timeout or no connection: what an outage looks like from here (platform class). */
+function unavailable(f: ApiFailure, what: string): ApplicationFailure {
+  return ApplicationFailure.create({
+    type: GenesysFailure.unavailable,
+    message: `Genesys Cloud unavailable while trying to ${what} (${describeFailure(f)})`,
+    nonRetryable: false,
+    details: [{ status: f.status, transport: f.transport }],
+  });
 }
 
 function failureFor(spec: CallSpec, f: ApiFailure): ApplicationFailure {

@@ -4,6 +4,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { Models } from 'purecloud-platform-client-v2';
 import type { FlagsRow, QueueMetrics } from '../workflows/types';
 import type { QueueMetricsSample, SurgeActivities } from './index';
+import { ensureFlagsRow } from './flags-row';
 import { GenesysFailure, currentActivity, isRecord, type GenesysSession } from './genesys-client';
 
 /** Production code chunks observation queries at 100 queueId predicates; no official limit is published. */
@@ -24,7 +25,7 @@ export interface GenesysSetupReport {
   datatable?: { id: string; found: boolean; missingColumns: string[] };
 }
 
-export type GenesysActivities = Pick<SurgeActivities, 'fetchQueueMetrics' | 'publishFlowVersion' | 'writeFlagsRow' | 'setMessengerDeploymentVersion'> & {
+export type GenesysActivities = Pick<SurgeActivities, 'fetchQueueMetrics' | 'verifyQueues' | 'publishFlowVersion' | 'writeFlagsRow' | 'setMessengerDeploymentVersion'> & {
   /** Readiness check: which of the configured queues, flows and flags table exist. */
   describeGenesysSetup(input: { queueIds: string[]; flowIds: string[]; datatableId?: string }): Promise<GenesysSetupReport>;
 };
@@ -80,7 +81,6 @@ export function observationQuery(queueIds: string[]): Models.QueueObservationQue
 export function parseObservations(response: unknown, requested: string[]): Map<string, QueueMetrics> {
   if (!isRecord(response) || !Array.isArray(response.results)) throw malformed('no "results" array');
   const out = new Map<string, QueueMetrics>(requested.map((queueId) => [queueId, { queueId, waiting: 0, agentsAvailable: 0, agentsOnQueue: 0, interacting: 0 }]));
-  const seen = new Set<string>();
   const onQueueTotals = new Map<string, { qualified: number; unqualified?: number }>();
   response.results.forEach((result: unknown, i) => {
     const group = isRecord(result) && isRecord(result.group) ? result.group : undefined;
@@ -88,7 +88,6 @@ export function parseObservations(response: unknown, requested: string[]): Map<s
     if (typeof queueId !== 'string' || queueId === '') throw malformed(`results[${i}] has no group.queueId`);
     const metrics = out.get(queueId);
     if (!metrics) return; // a queue we did not ask about
-    seen.add(queueId);
     const data = (result as Record<string, unknown>).data ?? [];
     if (!Array.isArray(data)) throw malformed(`results[${i}].data for queue ${queueId} is not an array`);
     const mediaType = group?.mediaType;
@@ -118,10 +117,9 @@ export function parseObservations(response: unknown, requested: string[]): Map<s
       }
     });
   });
-  const absent = requested.filter((id) => !seen.has(id));
-  if (absent.length > 0) {
-    throw malformed(`queue(s) ${summarise(absent)} absent from every result (unknown ID, or a division the OAuth client cannot see)`);
-  }
+  // The platform omits a queue with nothing to report (no members on message media, nobody waiting):
+  // absent reads as zeros. Whether the ID exists at all is checked separately (verifyQueues), so an
+  // unknown ID is the controller's mistake, named, never "no data" and never a platform failure.
   for (const [queueId, t] of onQueueTotals) out.get(queueId)!.agentsOnQueue = t.qualified > 0 ? t.qualified : (t.unqualified ?? 0);
   return out;
 }
@@ -135,6 +133,18 @@ function validateFlagsRow(row: unknown): FlagsRow {
   const extra = Object.keys(row).filter((k) => k !== 'key' && !FLAGS_ROW_COLUMNS.includes(k));
   if (extra.length > 0) throw invalidInput(`row has fields the flags table does not: ${extra.join(', ')}`);
   return row as unknown as FlagsRow;
+}
+
+/**
+ * Whether `published` (Flow.publishedVersion, SDK 262 FlowVersion {id, name, commitVersion, ...}) is the configured
+ * version. What Genesys puts in publishedVersion after POST /api/v2/flows/actions/publish {version} is undocumented:
+ * neither the API docs nor the SDK say whether republishing version "2.0" keeps id "2.0" or numbers it anew, and no
+ * public source we could find shows it. If it numbered anew, comparing ids alone would republish on every poll. So
+ * the version's name counts too (a name is what an operator sets and a republish does not rewrite); a mismatch
+ * after our own publish succeeded fails loudly (publishFailed, below) instead of looping.
+ */
+export function isLiveVersion(published: Models.FlowVersion | undefined, version: string): boolean {
+  return published !== undefined && (published.id === version || published.name === version);
 }
 
 const isFailure = (err: unknown, type: string) => err instanceof ApplicationFailure && err.type === type;
@@ -169,6 +179,23 @@ export function createGenesysActivities(session: GenesysSession, options: Genesy
       }
       await session.sleep(publishPollMs);
     }
+  }
+
+  /**
+   * The IDs among `queueIds` that exist and this OAuth client can see: GET /api/v2/routing/queues?id=..
+   * (RoutingApi.getRoutingQueues({ id: string[] }), `id` "Include only queues with the specified ID(s)",
+   * sent as a repeated query parameter: purecloud-platform-client-v2 262.0.0 RoutingApi.js getRoutingQueues,
+   * buildCollectionParam(opts.id, 'multi'); answers a QueueEntityListing, unknown IDs simply absent).
+   */
+  async function existingQueues(queueIds: string[]): Promise<Set<string>> {
+    const found = new Set<string>();
+    for (const chunk of chunks(queueIds, 100)) {
+      const listing = await session.call({ action: 'list queues', permission: 'routing:queue:view', resource: `queues ${summarise(chunk)}` }, () =>
+        session.routing.getRoutingQueues({ id: chunk, pageSize: 100 }),
+      );
+      for (const q of listing?.entities ?? []) if (q.id) found.add(q.id);
+    }
+    return found;
   }
 
   return {
@@ -207,7 +234,7 @@ export function createGenesysActivities(session: GenesysSession, options: Genesy
           await followOperation(flowId, version, op.id!);
           continue;
         }
-        if (flow.publishedVersion?.id === version) return { alreadyPublished: ourOperation === undefined };
+        if (isLiveVersion(flow.publishedVersion, version)) return { alreadyPublished: ourOperation === undefined };
         if (op && ourOperation !== undefined && op.id === ourOperation) {
           const reason = op.actionStatus === 'FAILURE' ? `${op.errorMessage ?? 'no message'}${op.errorCode ? ` (${op.errorCode})` : ''}` : `it ended ${op.actionStatus ?? 'complete'} but version ${flow.publishedVersion?.id ?? 'none'} is live`;
           throw ApplicationFailure.nonRetryable(`Publishing flow ${flowId} version ${version} failed: ${reason} (operation ${ourOperation})`, GenesysFailure.publishFailed);
@@ -232,26 +259,13 @@ export function createGenesysActivities(session: GenesysSession, options: Genesy
       const datatableId = requireString(input?.datatableId, 'datatableId');
       const row = validateFlagsRow(input?.row);
       const resource = `row ${row.key} of data table ${datatableId}`;
-      const put = () =>
-        session.call({ action: 'update the flags row', permission: 'architect:datatableRow:edit', resource }, () =>
-          // The row must go in opts.body: passed positionally the SDK sends an empty PUT.
-          architect.putFlowsDatatableRow(datatableId, row.key, { body: { ...row } }),
-        );
-      try {
-        await put();
-        return;
-      } catch (err) {
-        // The platform answers 404 for a PUT to a row that does not exist yet: create it instead.
-        if (!isFailure(err, GenesysFailure.notFound)) throw err;
-      }
-      try {
-        await session.call({ action: 'create the flags row', permission: 'architect:datatableRow:add', resource: `data table ${datatableId}` }, () =>
-          architect.postFlowsDatatableRows(datatableId, { ...row }),
-        );
-      } catch (err) {
-        if (!isFailure(err, GenesysFailure.conflict)) throw err;
-        await put(); // created concurrently by another writer
-      }
+      // The pre-event check creates the row (activities/flags-row.ts); reading first here too means an event armed
+      // without that check still gets its row, and a PUT never has to guess what a missing row answers.
+      if (await ensureFlagsRow(session, datatableId, row)) return;
+      await session.call({ action: 'update the flags row', permission: 'architect:datatableRow:edit', resource }, () =>
+        // The row must go in opts.body: passed positionally the SDK sends an empty PUT.
+        architect.putFlowsDatatableRow(datatableId, row.key, { body: { ...row } }),
+      );
     },
 
     async setMessengerDeploymentVersion(input) {
@@ -274,16 +288,16 @@ export function createGenesysActivities(session: GenesysSession, options: Genesy
       return { alreadySet: false };
     },
 
+    async verifyQueues(input) {
+      const queueIds = requireIds(input?.queueIds, 'queueIds');
+      const found = await existingQueues(queueIds);
+      return { unknown: queueIds.filter((id) => !found.has(id)) };
+    },
+
     async describeGenesysSetup(input) {
       const queueIds = requireIds(input?.queueIds ?? [], 'queueIds');
       const flowIds = requireIds(input?.flowIds ?? [], 'flowIds');
-      const foundQueues = new Set<string>();
-      for (const chunk of chunks(queueIds, 100)) {
-        const listing = await session.call({ action: 'list queues', permission: 'routing:queue:view', resource: `queues ${summarise(chunk)}` }, () =>
-          session.routing.getRoutingQueues({ id: chunk, pageSize: 100 }),
-        );
-        for (const q of listing?.entities ?? []) if (q.id) foundQueues.add(q.id);
-      }
+      const foundQueues = await existingQueues(queueIds);
       const flows: GenesysSetupReport['flows'] = { found: [], missing: [] };
       for (const flowId of flowIds) {
         try {

@@ -15,6 +15,8 @@ export interface SurgeActivities {
   fetchQueueMetrics(input: { queueIds: string[] }): Promise<QueueMetricsSample>;
   /** Arrival rate into the queues, its trend and the bot's sessions (activities/genesys-leading.ts). */
   fetchLeadingSignals(input: LeadingSignalsInput): Promise<LeadingSignals>;
+  /** The configured queue IDs that do not exist (or the OAuth client cannot see): the controller's mistake, by name. */
+  verifyQueues(input: { queueIds: string[] }): Promise<{ unknown: string[] }>;
   /** Publishes `version` of a flow and follows the asynchronous operation; a no-op when it is already live. */
   publishFlowVersion(input: { flowId: string; version: string }): Promise<{ alreadyPublished: boolean }>;
   /** Creates or replaces the event's flags row in the Architect data table. */
@@ -25,7 +27,10 @@ export interface SurgeActivities {
   setEdgeFlag(input: { key: EdgeFlagKey; value: boolean }): Promise<void>;
   /** Publishes the status JSON shown on the static fallback page. */
   publishSupportStatus(input: { status: SupportStatus }): Promise<void>;
-  /** Fetches the Messenger bootstrap the way a page would; a failure counts toward tier 4. */
+  /**
+   * Fetches the Messenger bootstrap from the Genesys apps host; healthy or throws: MessengerUnavailable (platform,
+   * counts toward tier 4) or ControllerMisconfigured (the URL reaches our edge's stub; never tier 4).
+   */
   probeMessengerBootstrap(input: { url: string }): Promise<{ healthy: boolean; status: number | null; error?: string }>;
   /** Emails operators. Failing here must never hold up a tier action (the workflow sends alerts apart). */
   sendAlert(input: AlertMessage): Promise<{ messageId: string }>;

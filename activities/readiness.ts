@@ -5,6 +5,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { Models } from 'purecloud-platform-client-v2';
 import { createCloudflareActivities, type CloudflareDeps } from './cloudflare';
 import { CloudflareFailureType } from './cloudflare-errors';
+import { ensureFlagsRow, flagsRowAllOff } from './flags-row';
 import { createGenesysActivities } from './genesys';
 import { GenesysFailure, type GenesysSession } from './genesys-client';
 import type { NotifyDeps } from './notify';
@@ -32,7 +33,6 @@ export interface FlowVersionsInput {
 }
 
 /** Cache states meaning the edge may serve the page from cache (MISS: eligible, just not warm yet). */
-const CACHEABLE_STATES = ['HIT', 'MISS', 'EXPIRED', 'STALE', 'REVALIDATED', 'UPDATING'];
 const FLOW_VERSIONS_PAGE_SIZE = 100;
 
 export type ReadinessActivities = ReturnType<typeof createReadinessActivities>;
@@ -163,18 +163,9 @@ export function createGenesysChecks(session: GenesysSession) {
             `add column(s) ${datatable.missingColumns.join(', ')} to data table ${input.datatableId} (booleans tier1Active..tier4Active, integers waiting and agentsAvailable, string updatedAt)`,
           );
         }
-        const rowExists = await session
-          .call({ action: 'read the flags row', permission: 'architect:datatableRow:view', resource: `row ${input.rowKey} of data table ${input.datatableId}` }, () =>
-            session.architect.getFlowsDatatableRow(input.datatableId, input.rowKey, { showbrief: false }),
-          )
-          .then(
-            () => true,
-            (err: unknown) => {
-              if (err instanceof ApplicationFailure && err.type === GenesysFailure.notFound) return false;
-              throw err;
-            },
-          );
-        return pass(check, `schema complete; row ${input.rowKey} ${rowExists ? 'exists' : 'will be created at the event start'}`);
+        // Observed state, then the difference: the row is created here (all tiers off), before any event needs it.
+        const created = await ensureFlagsRow(session, input.datatableId, flagsRowAllOff(input.rowKey));
+        return pass(check, `schema complete; row ${input.rowKey} ${created ? 'created (all tiers off)' : 'exists'}`);
       } catch (err) {
         return fail(check, messageOf(err), fixFor(err, `check dataTable.datatableId ${input.datatableId} in the event config`));
       }
@@ -198,17 +189,22 @@ export function createCloudflareChecks(deps: CloudflareDeps) {
       }
     },
 
-    /** The static fallback page answers and the edge may serve it from cache. */
+    /**
+     * The fallback page URL answers. The edge Worker serves the static page itself (from its assets, `no-store`) and
+     * marks it `x-surge-mode: fallback`; it never depends on Cloudflare's cache, so CF-Cache-Status says nothing here
+     * (it is reported, not judged). With tier 4 off the site's own page answers, unmarked.
+     */
     async checkFallbackPage(input: { url: string }): Promise<ReadinessResult> {
-      const check = 'fallback page cache';
+      const check = 'fallback page';
       try {
         const s = await cloudflare.checkCacheStatus({ url: input.url });
-        const where = `${s.url} answered ${s.status}, CF-Cache-Status ${s.cfCacheStatus ?? '(absent)'}`;
+        const where = `${s.url} answered ${s.status}, x-surge-mode ${s.surgeMode ?? '(absent)'}, CF-Cache-Status ${s.cfCacheStatus ?? '(absent)'}`;
         if (s.status < 200 || s.status >= 300) return fail(check, where, `make ${s.url} answer 200 (deploy edge/public/support-fallback.html and its route)`);
-        if (s.cfCacheStatus === null || !CACHEABLE_STATES.includes(s.cfCacheStatus.toUpperCase())) {
-          return fail(check, where, `add a Cache Rule making ${s.url} eligible for cache, so the page holds when the origin does not`);
+        if (s.surgeMode === 'fallback') return pass(check, `${where}: the edge serves the static fallback page (tier 4 is on)`);
+        if (s.surgeMode !== null) {
+          return fail(check, where, `${s.url} is not a support path of the edge Worker: set SUPPORT_PATH_PREFIXES in edge/wrangler.toml, or check fallbackPageUrl`);
         }
-        return pass(check, `${where}${s.cfCacheStatus.toUpperCase() === 'MISS' ? ' (cacheable, not yet warm)' : ''}`);
+        return pass(check, `${where}: the site's page (tier 4 is off; the edge swaps in the static page while it is on)`);
       } catch (err) {
         return fail(check, messageOf(err), `check the fallback page URL ${input.url} and that the edge serves it`);
       }

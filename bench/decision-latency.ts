@@ -40,6 +40,7 @@ async function run(): Promise<void> {
       endAt: new Date(now + 3_600_000).toISOString(),
       queueIds: ['q-sales'],
       pollIntervalSeconds: 1,
+      simulatedTimeScale: 30, // 1 wall second stands for a real 30 s poll: bounds apply to simulated time
       dataTable: undefined,
       tiers: {
         2: { activate: { waitingAbove: 200, consecutivePolls: 1 }, restore: { waitingBelow: 50, consecutivePolls: 1 } },

@@ -48,11 +48,12 @@ async function main(): Promise<void> {
       alerts: { sendAlert: createNotifyActivities({ transport, from: 'surge@bench.example' }).sendAlert, recipients: ['ops@bench.example'] },
     }),
   });
-  const endpoint = await startDeflectionServer({ client: env.client, secret: SECRET, taskQueue, port: 0 });
+  // Capacity is measured, not the abuse limits: one caller at full speed, each promise to its own recipient.
+  const endpoint = await startDeflectionServer({ client: env.client, secret: SECRET, taskQueue, port: 0, callerLimit: { limit: 1_000_000, windowMs: 1000 } });
   const url = `${endpoint.url}/deflections`;
 
   async function deflect(): Promise<{ ms: number; ok: boolean }> {
-    const body = JSON.stringify({ conversationId: randomUUID(), intent: 'order_status', channel: 'email', customerEmail: 'c@bench.example', promisedWithinMinutes: 120 });
+    const body = JSON.stringify({ conversationId: randomUUID(), intent: 'order_status', channel: 'email', customerEmail: `c-${randomUUID()}@bench.example`, promisedWithinMinutes: 120 });
     const started = performance.now();
     const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-surge-deflection-secret': SECRET }, body });
     await res.arrayBuffer();

@@ -1,101 +1,60 @@
-// The event-config file operators write (JSON or YAML): its shape, its defaults (the playbook's numbers,
-// workflows/tiers.ts) and its semantic checks (workflows/validate-config.ts), with every error naming its field.
+// The event-config file operators write (JSON or YAML): the core schema (workflows/config-schema.ts) with
+// the playbook's defaults (workflows/tiers.ts) filled in front of it. This file only knows which fields may
+// be left out and what they default to; every type, bound and rule is the core schema's, so the CLI and
+// the workflow refuse exactly the same configs, each error naming its field.
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import YAML from 'yaml';
+import { eventConfigSchema, formatIssues } from '../workflows/config-schema';
 import { DEFAULT_ACTUATORS, DEFAULT_LEADING, DEFAULT_TIER_CONFIG, defaultEarlyRule } from '../workflows/tiers';
-import type { EventConfig, TierNumber } from '../workflows/types';
-import { validateEventConfig } from '../workflows/validate-config';
+import type { EventConfig, LeadingConfig, LeadingRule, TierNumber } from '../workflows/types';
 
-const count = z.number().min(0);
-const metricRule = z
-  .object({
-    waitingAbove: count.optional(),
-    waitingBelow: count.optional(),
-    agentsAvailableAbove: count.optional(),
-    agentsAvailableBelow: count.optional(),
-    sustainSeconds: z.number().optional(),
-    consecutivePolls: z.number().optional(),
-  })
-  .strict();
-const leadingRule = z
-  .object({
-    forecastWaitingAbove: count.optional(),
-    arrivalRateAbove: count.optional(),
-    botLoadAbove: count.optional(),
-    forecastBotLoadAbove: count.optional(),
-    sustainSeconds: z.number().optional(),
-    consecutivePolls: z.number().optional(),
-  })
-  .strict();
-/** `activateEarly: false` turns the playbook's leading rule off for a tier. */
-const metricTier = z
-  .object({ trigger: z.enum(['auto', 'manual']).optional(), activate: metricRule.optional(), restore: metricRule.optional(), activateEarly: z.union([leadingRule, z.literal(false)]).optional() })
-  .strict();
+// Shapes only: which keys exist and may be omitted. Values are checked by the core schema after defaults.
+const given = z.unknown();
+// issue 14 (leading): `activateEarly: false` turns the playbook's leading rule off for a tier.
+const metricTier = z.object({ trigger: given, activate: given, restore: given, activateEarly: given }).partial().strict();
 const leadingSettings = z
-  .object({
-    horizonSeconds: z.number().default(DEFAULT_LEADING.horizonSeconds),
-    arrivalWindowSeconds: z.number().default(DEFAULT_LEADING.arrivalWindowSeconds),
-    agentConcurrency: z.number(),
-    handleTimeSeconds: z.number(),
-    patienceSeconds: z.number().optional(),
-    botFlowId: z.string().optional(),
-    botConcurrencyLimit: z.number().optional(),
-  })
+  .object({ horizonSeconds: given, arrivalWindowSeconds: given, agentConcurrency: given, handleTimeSeconds: given, patienceSeconds: given, botFlowId: given, botConcurrencyLimit: given })
+  .partial()
   .strict();
-const healthTier = z
-  .object({ trigger: z.enum(['auto', 'manual']).optional(), activateAfterFailedProbes: z.number().optional(), restoreAfterHealthyProbes: z.number().optional() })
-  .strict();
-const actuator = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('flowVersion'), flowId: z.string().min(1), surgeVersion: z.string().min(1), normalVersion: z.string().min(1) }).strict(),
-  z.object({ kind: z.literal('dataTableFlag') }).strict(),
-  z.object({ kind: z.literal('edgeFlag'), key: z.enum(['chat_surge_active', 'chat_fallback_active']) }).strict(),
-  z
-    .object({
-      kind: z.literal('messengerDeployment'),
-      deploymentId: z.string().min(1),
-      surgeConfigurationVersion: z.string().min(1),
-      normalConfigurationVersion: z.string().min(1),
-    })
-    .strict(),
-]);
-const isoInstant = z.union([z.string(), z.date()]).transform((v, ctx) => {
-  const ms = v instanceof Date ? v.getTime() : Date.parse(v);
-  if (Number.isNaN(ms)) {
-    ctx.addIssue({ code: 'custom', message: `not an ISO 8601 instant: ${JSON.stringify(v)}` });
-    return z.NEVER;
-  }
-  return new Date(ms).toISOString();
-});
-const mode = z.enum(['auto', 'on', 'off']);
+const healthTier = z.object({ trigger: given, activate: given, restore: given }).partial().strict();
+const perTier = <T extends z.ZodType>(t: T) => z.object({ 1: t.optional(), 2: t.optional(), 3: t.optional(), 4: t.optional() }).strict();
 
 export const eventConfigFileSchema = z
   .object({
-    eventId: z.string(),
-    name: z.string().optional(),
-    startAt: isoInstant,
-    endAt: isoInstant,
-    queueIds: z.array(z.string().min(1)).min(1),
-    pollIntervalSeconds: z.number().positive().default(30),
-    staleAfterSeconds: z.number().positive().optional(),
-    dryRun: z.boolean().default(false),
-    messengerProbeUrl: z.url().optional(),
-    tiers: z.object({ 1: metricTier.optional(), 2: metricTier.optional(), 3: metricTier.optional(), 4: healthTier.optional() }).strict().default({}),
-    actuators: z
-      .object({ 1: z.array(actuator).optional(), 2: z.array(actuator).optional(), 3: z.array(actuator).optional(), 4: z.array(actuator).optional() })
-      .strict()
-      .default({}),
-    dataTable: z.object({ datatableId: z.string().min(1), rowKey: z.string().min(1).optional() }).strict().optional(),
-    alerts: z
-      .object({ recipients: z.array(z.email()).default([]), dashboardUrl: z.url().optional(), temporalUiUrl: z.url().optional() })
-      .strict()
-      .default({ recipients: [] }),
-    modes: z.object({ 1: mode.optional(), 2: mode.optional(), 3: mode.optional(), 4: mode.optional() }).strict().optional(),
-    leading: leadingSettings.optional(),
+    eventId: given,
+    name: given.optional(),
+    startAt: given,
+    endAt: given,
+    queueIds: given,
+    pollIntervalSeconds: given.optional(),
+    staleAfterSeconds: given.optional(),
+    dryRun: given.optional(),
+    messengerProbeUrl: given.optional(),
+    tiers: z.object({ 1: metricTier.optional(), 2: metricTier.optional(), 3: metricTier.optional(), 4: healthTier.optional() }).strict().optional(),
+    actuators: perTier(given).optional(),
+    dataTable: z.object({ datatableId: given, rowKey: given.optional() }).strict().optional(),
+    alerts: z.object({ recipients: given.optional(), dashboardUrl: given.optional(), temporalUiUrl: given.optional() }).strict().optional(),
+    modes: given.optional(),
+    simulatedTimeScale: given.optional(),
+    leading: leadingSettings.optional(), // issue 14 (leading)
   })
   .strict();
 
-export type EventConfigFile = z.input<typeof eventConfigFileSchema>;
+/** What operators may write: the resolved config with every defaulted field optional. */
+type MetricTierFile<C> = Partial<Omit<C, 'activateEarly'>> & { activateEarly?: LeadingRule | false };
+export type EventConfigFile = Partial<Omit<EventConfig, 'tiers' | 'actuators' | 'alerts' | 'dataTable' | 'leading'>> & {
+  eventId: string;
+  startAt: string;
+  endAt: string;
+  queueIds: string[];
+  tiers?: { 1?: MetricTierFile<EventConfig['tiers'][1]>; 2?: MetricTierFile<EventConfig['tiers'][2]>; 3?: MetricTierFile<EventConfig['tiers'][3]>; 4?: Partial<EventConfig['tiers'][4]> };
+  leading?: Omit<LeadingConfig, 'horizonSeconds' | 'arrivalWindowSeconds'> & Partial<Pick<LeadingConfig, 'horizonSeconds' | 'arrivalWindowSeconds'>>;
+  actuators?: Partial<EventConfig['actuators']>;
+  alerts?: Partial<EventConfig['alerts']>;
+  dataTable?: { datatableId: string; rowKey?: string };
+};
+
 
 export class EventConfigError extends Error {
   constructor(
@@ -107,57 +66,74 @@ export class EventConfigError extends Error {
   }
 }
 
+export interface ParseOptions {
+  /** Allow `simulatedTimeScale` (accelerated sandbox drills and tests); operators' files never get it. */
+  sandbox?: boolean;
+}
+
 /** Applies the defaults and every check; throws EventConfigError listing each problem by field. */
-export function parseEventConfig(raw: unknown, source = '(input)'): EventConfig {
+export function parseEventConfig(raw: unknown, source = '(input)', options: ParseOptions = {}): EventConfig {
+  // Shape problems (unknown keys) and value problems are reported together, so one run lists them all.
   const parsed = eventConfigFileSchema.safeParse(raw);
-  if (!parsed.success) {
-    throw new EventConfigError(source, parsed.error.issues.map((i) => `${i.path.join('.') || '(top level)'}: ${i.message}`));
+  const shapeProblems = parsed.success ? [] : formatIssues(parsed.error);
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new EventConfigError(source, shapeProblems);
+  const f = (parsed.success ? parsed.data : raw) as z.output<typeof eventConfigFileSchema>;
+  if (f.simulatedTimeScale !== undefined && !options.sandbox) {
+    throw new EventConfigError(source, ['simulatedTimeScale: only the sandbox may accelerate time; remove it from a real event config']);
   }
-  const f = parsed.data;
   // A rule given in the file replaces the default rule whole: mixing a default `sustainSeconds` into a
   // rule that says `consecutivePolls` would make a rule nobody wrote.
-  // With `leading` settings the playbook's leading rule applies to a tier unless the file gives its own
-  // (or `false`); without them there is nothing to forecast from, so no tier gets one.
-  const early = (t: 1 | 2 | 3) => {
-    const given = f.tiers[t]?.activateEarly;
-    if (given === false) return undefined;
-    return given ?? (f.leading ? defaultEarlyRule(t, f.leading.botFlowId !== undefined) : undefined);
-  };
+  const tierConfig = (t: TierNumber) => ({
+    trigger: f.tiers?.[t]?.trigger ?? DEFAULT_TIER_CONFIG[t].trigger,
+    activate: f.tiers?.[t]?.activate ?? DEFAULT_TIER_CONFIG[t].activate,
+    restore: f.tiers?.[t]?.restore ?? DEFAULT_TIER_CONFIG[t].restore,
+  });
+  // issue 14 (leading): with `leading` settings the playbook's leading rule applies to a tier unless the file
+  // gives its own (or `false`); without them there is nothing to forecast from, so no tier gets one.
+  const leading = isObject(f.leading) ? { ...DEFAULT_LEADING, ...f.leading } : f.leading;
   const metricTierConfig = (t: 1 | 2 | 3) => {
-    const activateEarly = early(t);
-    return {
-      trigger: f.tiers[t]?.trigger ?? DEFAULT_TIER_CONFIG[t].trigger,
-      activate: f.tiers[t]?.activate ?? DEFAULT_TIER_CONFIG[t].activate,
-      restore: f.tiers[t]?.restore ?? DEFAULT_TIER_CONFIG[t].restore,
-      ...(activateEarly ? { activateEarly } : {}),
-    };
+    const given = f.tiers?.[t]?.activateEarly;
+    const activateEarly = given === false ? undefined : (given ?? (isObject(f.leading) ? defaultEarlyRule(t, f.leading.botFlowId !== undefined) : undefined));
+    return { ...tierConfig(t), ...(activateEarly !== undefined ? { activateEarly } : {}) };
   };
-  const actuators = (t: TierNumber) => f.actuators[t] ?? DEFAULT_ACTUATORS[t];
-  const config: EventConfig = {
+  const poll = f.pollIntervalSeconds ?? 30;
+  const resolved = {
     eventId: f.eventId,
     name: f.name ?? f.eventId,
-    startAt: f.startAt,
-    endAt: f.endAt,
+    startAt: canonicalInstant(f.startAt),
+    endAt: canonicalInstant(f.endAt),
     queueIds: f.queueIds,
-    pollIntervalSeconds: f.pollIntervalSeconds,
-    staleAfterSeconds: f.staleAfterSeconds ?? Math.max(60, 3 * f.pollIntervalSeconds),
-    dryRun: f.dryRun,
-    tiers: {
-      1: metricTierConfig(1),
-      2: metricTierConfig(2),
-      3: metricTierConfig(3),
-      4: { ...DEFAULT_TIER_CONFIG[4], ...f.tiers[4] },
-    },
-    actuators: { 1: actuators(1), 2: actuators(2), 3: actuators(3), 4: actuators(4) },
-    ...(f.dataTable ? { dataTable: { datatableId: f.dataTable.datatableId, rowKey: f.dataTable.rowKey ?? `surge-${f.eventId}` } } : {}),
-    ...(f.messengerProbeUrl ? { messengerProbeUrl: f.messengerProbeUrl } : {}),
-    alerts: f.alerts,
-    ...(f.modes ? { modes: f.modes } : {}),
-    ...(f.leading ? { leading: f.leading } : {}),
+    pollIntervalSeconds: poll,
+    staleAfterSeconds: f.staleAfterSeconds ?? (typeof poll === 'number' ? Math.max(60, 3 * poll) : undefined),
+    dryRun: f.dryRun ?? false,
+    tiers: { 1: metricTierConfig(1), 2: metricTierConfig(2), 3: metricTierConfig(3), 4: tierConfig(4) },
+    actuators: { 1: f.actuators?.[1] ?? DEFAULT_ACTUATORS[1], 2: f.actuators?.[2] ?? DEFAULT_ACTUATORS[2], 3: f.actuators?.[3] ?? DEFAULT_ACTUATORS[3], 4: f.actuators?.[4] ?? DEFAULT_ACTUATORS[4] },
+    ...(f.dataTable ? { dataTable: { datatableId: f.dataTable.datatableId, rowKey: f.dataTable.rowKey ?? `surge-${String(f.eventId)}` } } : {}),
+    ...(f.messengerProbeUrl !== undefined ? { messengerProbeUrl: f.messengerProbeUrl } : {}),
+    alerts: { recipients: f.alerts?.recipients ?? [], ...(f.alerts?.dashboardUrl !== undefined ? { dashboardUrl: f.alerts.dashboardUrl } : {}), ...(f.alerts?.temporalUiUrl !== undefined ? { temporalUiUrl: f.alerts.temporalUiUrl } : {}) },
+    ...(f.modes !== undefined ? { modes: f.modes } : {}),
+    ...(f.simulatedTimeScale !== undefined ? { simulatedTimeScale: f.simulatedTimeScale } : {}),
+    ...(leading !== undefined ? { leading } : {}), // issue 14 (leading)
   };
-  const problems = validateEventConfig(config);
-  if (problems.length > 0) throw new EventConfigError(source, problems);
-  return config;
+  const result = eventConfigSchema.safeParse(resolved);
+  const problems = [...new Set([...shapeProblems, ...(result.success ? [] : formatIssues(result.error))])];
+  if (problems.length > 0 || !result.success) throw new EventConfigError(source, problems);
+  return result.data;
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** An instant with an explicit offset, written as UTC; anything else is left for the schema to refuse by name. */
+function canonicalInstant(value: unknown): unknown {
+  if (typeof value !== 'string' || !eventConfigSchema.shape.startAt.safeParse(value).success) return value;
+  return new Date(Date.parse(value)).toISOString();
+}
+
+/** `surge start` only: an event whose end has passed would start, restore and end at once. Wall clock, so never in the workflow. */
+export function checkNotOver(config: EventConfig, nowMs = Date.now()): void {
+  if (Date.parse(config.endAt) <= nowMs) {
+    throw new EventConfigError(config.eventId, [`endAt: ${config.endAt} is already past; a config for a past event cannot start`]);
+  }
 }
 
 /** Reads a `.json`, `.yaml` or `.yml` event config. */

@@ -11,7 +11,7 @@ export function formatStatus(s: SurgeStatus): string {
       ? 'last sample: none yet'
       : sample.ok
         ? `last sample: ${sample.at}  waiting ${sample.waiting}  agents available ${sample.agentsAvailable}`
-        : `last sample: ${sample.at}  FAILED: ${sample.error}`,
+        : `last sample: ${sample.at}  FAILED (${failureLabel(sample.failureClass)}): ${sample.error}`,
   );
   lines.push('');
   const rows = s.tiers.map((t) => [
@@ -36,4 +36,16 @@ export function table(header: string[], rows: string[][]): string[] {
   const widths = header.map((h, i) => Math.min(60, Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length))));
   const fmt = (cells: string[]) => cells.map((c, i) => (c.length > widths[i]! ? c.slice(0, widths[i]! - 1) + '…' : c.padEnd(widths[i]!))).join('  ').trimEnd();
   return [fmt(header), fmt(widths.map((w) => '-'.repeat(w))), ...rows.map(fmt)];
+}
+
+/** What a failed poll means for the tiers (workflows/failure-classes.ts); absent in old histories = platform. */
+export function failureLabel(failureClass: 'platform' | 'controller' | 'rate-limited' | undefined): string {
+  switch (failureClass) {
+    case 'controller':
+      return 'controller misconfigured: tiers held, not counted toward tier 4; fix the setup named here';
+    case 'rate-limited':
+      return 'rate-limited: everything held until the limit lifts';
+    default:
+      return 'platform: counts toward tier 4';
+  }
 }

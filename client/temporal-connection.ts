@@ -2,6 +2,7 @@
 // all through @temporalio/envconfig, so the CLI, the dashboard and the worker agree.
 import { Client, Connection } from '@temporalio/client';
 import { loadClientConnectConfig, type ClientConnectConfig } from '@temporalio/envconfig';
+import { dataConverterFromEnv } from './encryption/data-converter';
 
 export function loadTemporalConnectConfig(env: NodeJS.ProcessEnv = process.env): ClientConnectConfig {
   const overrideEnvVars = Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => typeof e[1] === 'string'));
@@ -11,8 +12,10 @@ export function loadTemporalConnectConfig(env: NodeJS.ProcessEnv = process.env):
   return config;
 }
 
+/** Payloads are encrypted and decrypted with SURGE_ENCRYPTION_KEYS (client/encryption), like the worker's. */
 export async function connectTemporal(env: NodeJS.ProcessEnv = process.env): Promise<Client> {
   const config = loadTemporalConnectConfig(env);
+  const dataConverter = dataConverterFromEnv(env); // a malformed key fails here, before connecting
   let connection: Connection;
   try {
     connection = await Connection.connect(config.connectionOptions as Parameters<typeof Connection.connect>[0]);
@@ -22,5 +25,5 @@ export async function connectTemporal(env: NodeJS.ProcessEnv = process.env): Pro
         'Is `npm start` (or your Temporal server) running? Set TEMPORAL_ADDRESS / TEMPORAL_NAMESPACE to point elsewhere.',
     );
   }
-  return new Client({ connection, namespace: config.namespace ?? 'default' });
+  return new Client({ connection, namespace: config.namespace ?? 'default', dataConverter });
 }

@@ -1,7 +1,7 @@
 // `npm start`: the whole local stack in one process tree, on 127.0.0.1: the Temporal dev server (SQLite in
 // .temporal/, Web UI), the sandboxes (Genesys driven by the contact-centre simulator, Cloudflare KV wired into
 // the local edge Worker, SMTP with a web mailbox), the worker with the real activities, the ops dashboard,
-// and the demo event `demo-flash-sale` in accelerated time. Ctrl-C stops everything.
+// and the demo event `demo-flash-sale` in accelerated time, repeating (sandbox/demo.ts). Ctrl-C stops everything.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
@@ -10,18 +10,22 @@ import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { startDashboard, type RunningDashboard } from '../client/dashboard/server';
-import { SurgeClient, SurgeClientError } from '../client/surge-client';
+import { SurgeClient } from '../client/surge-client';
 import { ensureTemporalCli } from '../scripts/provision-temporal';
 import { deflectionDepsFromEnv } from '../activities/deflection';
 import { createNotifyActivities } from '../activities/notify';
 import { startDeflectionServer } from '../client/deflections';
 import { createSurgeWorker } from '../workers/worker';
+import { encryptingDataConverter } from '../client/encryption/data-converter';
+import { keyringFromEnv } from '../client/encryption/keys';
+import { startDevEncryption } from './dev-encryption';
 import { startLocalEdge, type LocalEdge } from './edge';
 import { startMessengerSandbox, type MessengerSandbox } from './messenger/server';
-import { startSandboxWorld, scaledEventConfig, type SandboxWorld } from './world';
+import { startSandboxWorld, type SandboxWorld } from './world';
 import type { KvBackend } from './cloudflare';
+import { DEMO_EVENT_ID, startDemoEvent, startDemoStatusLine, type DemoEvent } from './demo';
 
-export const DEMO_EVENT_ID = 'demo-flash-sale';
+export { DEMO_EVENT_ID };
 const ROOT = path.resolve(__dirname, '..');
 
 export interface StackPorts {
@@ -35,6 +39,7 @@ export interface StackPorts {
   smtpHttp: number;
   messenger: number;
   deflection: number;
+  codecServer: number;
 }
 
 /** Each port overridable by env; 0 picks a free one (tests). */
@@ -57,6 +62,7 @@ export function stackPorts(env: NodeJS.ProcessEnv = process.env): StackPorts {
     smtpHttp: port('SMTP_SANDBOX_HTTP_PORT', 8902),
     messenger: port('MESSENGER_SANDBOX_PORT', 8903),
     deflection: port('DEFLECTION_PORT', 3001),
+    codecServer: port('CODEC_SERVER_PORT', 8234),
   };
 }
 
@@ -68,16 +74,22 @@ export interface StackOptions {
   stateDir?: string;
   dashboardToken?: string;
   scenario?: string;
+  /** How long the demo event stays open, wall ms (default a week); the flash sale repeats within it. */
+  demoWindowMs?: number;
+  /** A line on `log` saying where the demo is, every this many ms (default 5000; 0: none). */
+  demoStatusEveryMs?: number;
   log?: (line: string) => void;
 }
 
 export interface Stack {
-  urls: Record<'dashboard' | 'temporalUi' | 'storefront' | 'mailbox' | 'deflections' | 'temporal' | 'genesys' | 'cloudflare' | 'smtp', string>;
+  urls: Record<'dashboard' | 'temporalUi' | 'storefront' | 'mailbox' | 'deflections' | 'temporal' | 'genesys' | 'cloudflare' | 'smtp' | 'codecServer', string>;
   dashboardToken: string;
   deflectionSecret: string;
+  /** Bearer token of the codec server (the CLI's --codec-auth). */
+  codecToken: string;
   client: Client;
   world: SandboxWorld;
-  demo: { eventId: string; reused: boolean };
+  demo: DemoEvent;
   stop(): Promise<void>;
 }
 
@@ -96,11 +108,14 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     for (const s of stops.reverse()) await s().catch(() => undefined);
   };
   try {
-    const temporal = await startTemporalDevServer(ports, stateDir, log);
+    // Encryption on, as in production: a dev key in stateDir, and the UI decodes through the codec server.
+    const encryption = await startDevEncryption({ stateDir, port: ports.codecServer, temporalUiPort: ports.temporalUi });
+    stops.push(() => encryption.codecServer.close());
+    const temporal = await startTemporalDevServer(ports, stateDir, log, encryption.codecServer.uiEndpoint);
     stops.push(() => stopProcess(temporal));
     const connection = await Connection.connect({ address: `127.0.0.1:${ports.temporal}` });
     stops.push(() => connection.close());
-    const client = new Client({ connection, namespace: 'default' });
+    const client = new Client({ connection, namespace: 'default', dataConverter: encryptingDataConverter(keyringFromEnv(encryption.env)) });
 
     const messenger: MessengerSandbox = await startMessengerSandbox({ port: ports.messenger, host: '127.0.0.1' });
     stops.push(() => messenger.close());
@@ -110,6 +125,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       scenario: options.scenario ?? 'flash-sale-10x',
       clock: 'realtime',
       acceleration,
+      loop: true,
       kv: edge.kv as unknown as KvBackend,
       ports: { genesys: ports.genesys, cloudflare: ports.cloudflare, smtp: ports.smtp, smtpHttp: ports.smtpHttp },
     });
@@ -126,7 +142,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       },
       { sendAlert: createNotifyActivities(deps.notify).sendAlert, genesys: deps.genesys },
     );
-    const { worker } = await createSurgeWorker({ deps, env: { ...process.env, TEMPORAL_ADDRESS: `127.0.0.1:${ports.temporal}`, TEMPORAL_NAMESPACE: 'default' } });
+    const { worker } = await createSurgeWorker({ deps, env: { ...process.env, ...encryption.env, TEMPORAL_ADDRESS: `127.0.0.1:${ports.temporal}`, TEMPORAL_NAMESPACE: 'default' } });
     const running = worker.run();
     stops.push(async () => {
       // The SDK's runtime may already be shutting it down on the same Ctrl-C.
@@ -141,10 +157,17 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     const deflections = await startDeflectionServer({ client, secret: deflectionSecret, port: ports.deflection, host: '127.0.0.1' });
     stops.push(() => deflections.close());
 
-    const demo = await startDemoEvent(client, world, acceleration, {
+    const demo = await startDemoEvent(client, world, {
+      acceleration,
+      ...(options.demoWindowMs !== undefined ? { windowMs: options.demoWindowMs } : {}),
       dashboardUrl: dashboard.url,
       temporalUiUrl: temporalUi,
     });
+    const statusEveryMs = options.demoStatusEveryMs ?? 5_000;
+    if (statusEveryMs > 0) {
+      const stopStatusLine = startDemoStatusLine(client, world, { everyMs: statusEveryMs, log });
+      stops.push(async () => stopStatusLine());
+    }
     return {
       urls: {
         dashboard: dashboard.url,
@@ -156,9 +179,11 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         genesys: world.genesys.url,
         cloudflare: world.cloudflare.url,
         smtp: world.env.SMTP_URL!,
+        codecServer: encryption.codecServer.url,
       },
       dashboardToken,
       deflectionSecret,
+      codecToken: encryption.codecToken,
       client,
       world,
       demo,
@@ -170,30 +195,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   }
 }
 
-/** The demo event runs from now for the scenario's length; a demo still running from an earlier start is reused. */
-async function startDemoEvent(client: Client, world: SandboxWorld, acceleration: number, links: { dashboardUrl: string; temporalUiUrl: string }) {
-  const config = scaledEventConfig(world.scenario, {
-    epochMs: world.epochMs,
-    acceleration,
-    eventId: DEMO_EVENT_ID,
-    preArm: false,
-    alertRecipients: ['cc-ops@example.com'],
-  });
-  config.name = 'Demo flash sale (10x, accelerated)';
-  // Scaled time shrinks the staleness limit below a second; on a busy laptop a sample can take that long to
-  // reach the policy, and a stale sample holds every tier. Keep a few real seconds of slack.
-  config.staleAfterSeconds = Math.max(config.staleAfterSeconds, 5);
-  config.alerts = { ...config.alerts, dashboardUrl: links.dashboardUrl, temporalUiUrl: links.temporalUiUrl };
-  try {
-    await new SurgeClient(client).startEvent(config);
-    return { eventId: DEMO_EVENT_ID, reused: false };
-  } catch (err) {
-    if (err instanceof SurgeClientError && err.kind === 'already-running') return { eventId: DEMO_EVENT_ID, reused: true };
-    throw err;
-  }
-}
-
-async function startTemporalDevServer(ports: StackPorts, stateDir: string, log: (line: string) => void): Promise<ChildProcess> {
+async function startTemporalDevServer(ports: StackPorts, stateDir: string, log: (line: string) => void, codecEndpoint: string): Promise<ChildProcess> {
   const cli = await ensureTemporalCli();
   const args = [
     'server', 'start-dev',
@@ -205,6 +207,8 @@ async function startTemporalDevServer(ports: StackPorts, stateDir: string, log: 
     '--search-attribute', 'SurgeTier=Int',
     '--search-attribute', 'SurgePhase=Keyword',
     '--log-level', 'error',
+    // The Web UI decodes payloads through the local codec server (flag checked with `temporal server start-dev --help`, CLI 1.9.1).
+    '--ui-codec-endpoint', codecEndpoint,
   ];
   const child = spawn(cli, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
@@ -246,6 +250,7 @@ async function claimPorts(wanted: StackPorts): Promise<StackPorts> {
   const envName: Record<keyof StackPorts, string> = {
     temporal: 'TEMPORAL_PORT', temporalUi: 'TEMPORAL_UI_PORT', dashboard: 'DASHBOARD_PORT', edge: 'EDGE_PORT', genesys: 'GENESYS_SANDBOX_PORT',
     cloudflare: 'CLOUDFLARE_SANDBOX_PORT', smtp: 'SMTP_SANDBOX_PORT', smtpHttp: 'SMTP_SANDBOX_HTTP_PORT', messenger: 'MESSENGER_SANDBOX_PORT', deflection: 'DEFLECTION_PORT',
+    codecServer: 'CODEC_SERVER_PORT',
   };
   const result = { ...wanted };
   const busy: string[] = [];
@@ -291,9 +296,10 @@ async function main(): Promise<void> {
       `  Genesys sandbox    ${stack.urls.genesys}   (client sandbox-client / sandbox-secret)`,
       `  Cloudflare sandbox ${stack.urls.cloudflare}`,
       `  SMTP sandbox       ${stack.urls.smtp}`,
+      `  codec server       ${stack.urls.codecServer}   (payloads are encrypted; the Temporal UI decodes through it. CLI: temporal workflow show -w <id> --codec-endpoint ${stack.urls.codecServer} --codec-auth "Bearer ${stack.codecToken}")`,
       '',
-      `demo event ${stack.demo.eventId} ${stack.demo.reused ? 'was already running: reused' : 'started'}: the flash-sale scenario in accelerated time.`,
-      'Try: npm run surge -- status demo-flash-sale      Ctrl-C stops everything.',
+      `demo event ${stack.demo.eventId} started${stack.demo.earlier === 'none' ? '' : ` (the one from an earlier start was ${stack.demo.earlier})`}: the flash sale in accelerated time, repeating until ${stack.demo.endAt}.`,
+      'Try: npx surge status demo-flash-sale      Ctrl-C stops everything. Where the demo is, every few seconds:',
     ].join('\n'),
   );
   let stopping = false;

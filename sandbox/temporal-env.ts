@@ -4,6 +4,7 @@ import { Runtime, DefaultLogger, bundleWorkflowCode, type WorkflowBundleWithSour
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { ensureTemporalCli, ensureTemporalTestServer } from '../scripts/provision-temporal';
 import { SURGE_SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
+import { FAILURE_CONVERTER_PATH } from '../client/encryption/data-converter';
 
 let runtimeInstalled = false;
 /** The SDK's runtime is per process and installed once: the first caller's level wins. */
@@ -41,6 +42,7 @@ export async function devServerEnv(options: { dbFilename?: string } = {}): Promi
 let bundle: Promise<WorkflowBundleWithSourceMap> | null = null;
 /** Bundling takes seconds: once per process. */
 export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
-  bundle ??= bundleWorkflowCode({ workflowsPath: require.resolve('../workflows'), logger: new DefaultLogger('WARN') });
+  // The shipped failure converter (failure messages encoded, so the payload codec encrypts them), as in `npm run build`.
+  bundle ??= bundleWorkflowCode({ workflowsPath: require.resolve('../workflows'), failureConverterPath: FAILURE_CONVERTER_PATH, logger: new DefaultLogger('WARN') });
   return bundle;
 }

@@ -48,6 +48,11 @@ export interface SandboxWorldOptions {
   clock: 'realtime' | (() => number);
   /** Simulated ms per wall ms in `realtime` (default 60: a 3-hour scenario in 3 minutes). */
   acceleration?: number;
+  /**
+   * `realtime` only: when the scenario ends it starts again at minute 0 with a fresh simulator (same seed,
+   * so every cycle tells the same story), for as long as the world runs. Default: the simulator stops there.
+   */
+  loop?: boolean;
   /** Where KV flags live (hand in Miniflare's namespace to reach the local edge Worker); in-memory otherwise. */
   kv?: KvBackend;
   /** Ports to listen on (127.0.0.1); 0 (random) for each one not given. */
@@ -72,7 +77,8 @@ export interface SandboxWorld {
   env: Record<string, string>;
   /** Activity dependencies aimed at the sandboxes (a fresh Genesys session each call). */
   activityDeps(overrides?: { genesys?: Partial<GenesysSessionOptions> }): ActivityDeps;
-  sim: ContactCenter;
+  /** The simulator behind the Genesys sandbox (a looping world swaps in a fresh one each cycle). */
+  readonly sim: ContactCenter;
   genesys: GenesysSandbox;
   cloudflare: CloudflareSandbox;
   smtp: SmtpSandbox;
@@ -98,6 +104,7 @@ export async function startSandboxWorld(options: SandboxWorldOptions): Promise<S
   const epochMs = options.epochMs ?? Date.now();
   const clock = options.clock;
   if (clock !== 'realtime' && typeof clock !== 'function') throw new TypeError(`clock must be 'realtime' or a function returning simulated ms (got ${String(clock)})`);
+  if (options.loop && clock !== 'realtime') throw new TypeError('loop: only a realtime world repeats its scenario');
   const kv = options.kv ?? createMemoryKvBackend();
   const wiring = options.wiring ?? DEFAULT_TIER_WIRING;
 
@@ -117,7 +124,9 @@ export async function startSandboxWorld(options: SandboxWorldOptions): Promise<S
     offered(queueId, fromMs, toMs) {
       advance();
       faults.checkAnalytics();
-      return sim.offered(queueId, simMsAt(fromMs), simMsAt(toMs));
+      // A looping world (the demo) restarts its simulator each cycle: read the interval in the current cycle's time.
+      const shift = options.loop ? Math.floor(simMsAt(toMs) / sim.durationMs) * sim.durationMs : 0;
+      return sim.offered(queueId, simMsAt(fromMs) - shift, simMsAt(toMs) - shift);
     },
     flowSessions(flowId) {
       advance();
@@ -147,7 +156,8 @@ export async function startSandboxWorld(options: SandboxWorldOptions): Promise<S
     const controls = createTierControlsReader(genesys.state, kv, wiring);
     await controls.refresh();
     faults = createApiFaultApplier(scenario, genesys.state, { latencyScale: options.faultLatencyScale, seed: options.seed });
-    sim = createContactCenter({ scenario, seed: options.seed, controls, onAsyncDeflection: options.onAsyncDeflection });
+    const newSim = () => createContactCenter({ scenario, seed: options.seed, controls, onAsyncDeflection: options.onAsyncDeflection });
+    sim = newSim();
 
     let driver: RealtimeDriver | undefined;
     let ticker: NodeJS.Timeout | undefined;
@@ -156,6 +166,7 @@ export async function startSandboxWorld(options: SandboxWorldOptions): Promise<S
         sim,
         acceleration: options.acceleration ?? 60,
         untilSimMs: sim.durationMs,
+        ...(options.loop ? { loop: () => (sim = newSim()) } : {}),
         onTick: (simMs) => {
           void controls.refresh();
           faults.apply(simMs);
@@ -192,7 +203,9 @@ export async function startSandboxWorld(options: SandboxWorldOptions): Promise<S
         },
         notify: { transport: nodemailer.createTransport({ url: smtp.smtpUrl, ...SMTP_TIMEOUTS }), from: ALERT_FROM_SANDBOX },
       }),
-      sim,
+      get sim() {
+        return sim;
+      },
       genesys,
       cloudflare,
       smtp,

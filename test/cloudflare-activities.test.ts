@@ -207,7 +207,7 @@ describe('Cloudflare activities against the API sandbox', () => {
 
     it('reports cf-cache-status, age and cf-ray', async () => {
       const result = await activities.checkCacheStatus({ url: `${originUrl}/cached` });
-      assert.deepEqual(result, { url: `${originUrl}/cached`, status: 200, cfCacheStatus: 'HIT', age: 42, cfRay: '8f1c2d3e4f5a6b7c-AMS' });
+      assert.deepEqual(result, { url: `${originUrl}/cached`, status: 200, cfCacheStatus: 'HIT', age: 42, cfRay: '8f1c2d3e4f5a6b7c-AMS', surgeMode: null });
     });
 
     it('reports nulls when the response did not come through a cache, also for HEAD', async () => {

@@ -24,6 +24,41 @@ describe('contact-center: real-time driver', () => {
     assert.equal(finished, 1);
   });
 
+  it('with loop, restarts the scenario at minute 0 on a fresh simulator each cycle and never finishes', () => {
+    let wall = 0;
+    const scenario = loadScenario('steady-day');
+    const sims = [createContactCenter({ scenario })];
+    const cycles: number[] = [];
+    const driver = createRealtimeDriver({
+      sim: sims[0]!,
+      acceleration: 60,
+      clock: () => wall,
+      untilSimMs: sims[0]!.durationMs,
+      loop: (cycle) => {
+        cycles.push(cycle);
+        sims.push(createContactCenter({ scenario }));
+        return sims.at(-1)!;
+      },
+    });
+    const cycleWallMs = sims[0]!.durationMs / 60;
+    wall = cycleWallMs - 1_000;
+    assert.equal(driver.tick(), sims[0]!.durationMs - 60_000);
+    wall = cycleWallMs + 2_000; // two simulated minutes into the second run
+    assert.equal(driver.tick(), 120_000);
+    assert.deepEqual(cycles, [1]);
+    assert.equal(driver.cycle, 1);
+    assert.equal(sims[1]!.now(), 120_000, 'the fresh simulator carries on from its own minute 0');
+    wall = 3 * cycleWallMs + 500; // a process that slept through a cycle skips it
+    assert.equal(driver.tick(), 30_000);
+    assert.deepEqual(cycles, [1, 3]);
+    assert.equal(driver.finished, false);
+  });
+
+  it('refuses loop without a finite end', () => {
+    const sim = createContactCenter({ scenario: loadScenario('steady-day') });
+    assert.throws(() => createRealtimeDriver({ sim, acceleration: 60, loop: () => sim }), /loop needs a finite untilSimMs/);
+  });
+
   it('runs on a timer when started and stops cleanly', async () => {
     const sim = createContactCenter({ scenario: loadScenario('steady-day') });
     const driver = createRealtimeDriver({ sim, acceleration: 600, tickMs: 5 });

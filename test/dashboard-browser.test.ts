@@ -49,6 +49,7 @@ describe('ops dashboard (dev server, real workflow, headless Chromium)', functio
       startAt: new Date(now - 1000).toISOString(),
       endAt: new Date(now + 3600_000).toISOString(),
       pollIntervalSeconds: 1,
+      simulatedTimeScale: 30, // 1 wall second stands for a real 30 s poll: bounds apply to simulated time
       tiers: {
         1: { activate: { waitingAbove: 50, sustainSeconds: 2 }, restore: { waitingBelow: 50, sustainSeconds: 2 } },
         2: { activate: { waitingAbove: 200, agentsAvailableBelow: 5, consecutivePolls: 2 }, restore: { waitingBelow: 50, sustainSeconds: 2 } },

@@ -38,6 +38,23 @@ describe('deflection Data Action contract', () => {
     }
   });
 
+  it('accepts what Genesys sends for unset optional inputs: "" everywhere, no schema rule failing on it', () => {
+    // Genesys fills an optional input the flow leaves unset with "" (and ${input.rawRequest} carries it). A JSON
+    // Schema enum/minimum/maxLength/pattern on an optional input would reject "" before the endpoint sees it.
+    const required = new Set(input.required as string[]);
+    const optional = Object.keys(input.properties as object).filter((name) => !required.has(name));
+    for (const name of optional) {
+      const rules = Object.keys((input.properties as Record<string, object>)[name]).filter((k) => !['type', 'description'].includes(k));
+      assert.deepEqual(rules, [], `${name} is optional: its constraints belong to the endpoint, not the contract`);
+    }
+    const blanks = Object.fromEntries(optional.map((name) => [name, '']));
+    const result = validateDeflectionRequest({ ...blanks, conversationId: 'c-1', intent: 'order_status', channel: 'email', customerEmail: 'a@b.example', promisedWithinMinutes: 120 }, Date.now());
+    assert.ok(result.ok, JSON.stringify(!result.ok && result.errors));
+    assert.equal(result.value.customerName, undefined, '"" is treated as absent');
+    const byBlank = validateDeflectionRequest({ ...blanks, conversationId: 'c-1', intent: 'order_status', channel: 'sms', customerPhone: '+14155550100', promisedBy: new Date(Date.now() + 3_600_000).toISOString() }, Date.now());
+    assert.ok(byBlank.ok, JSON.stringify(!byBlank.ok && byBlank.errors));
+  });
+
   it('describes every field the endpoint answers with', () => {
     assert.deepEqual(Object.keys(output.properties).sort(), ['created', 'promisedBy', 'reference', 'workflowId']);
   });

@@ -210,9 +210,29 @@ describe('docker-compose.yml', () => {
     return s;
   };
 
-  it('has PostgreSQL, the schema job, Temporal, the namespace job, the UI and the worker', () => {
-    assert.deepEqual(Object.keys(services).sort(), ['postgresql', 'temporal', 'temporal-namespace', 'temporal-schema', 'temporal-ui', 'worker']);
+  it('has PostgreSQL, the schema job, Temporal, the namespace job, the UI, the worker, the dashboard and the deflection endpoint', () => {
+    assert.deepEqual(Object.keys(services).sort(),
+      ['dashboard', 'deflections', 'postgresql', 'temporal', 'temporal-namespace', 'temporal-schema', 'temporal-ui', 'worker']);
   });
+
+  for (const [name, entry, port] of [['dashboard', 'client/dashboard/main.ts', 3000], ['deflections', 'client/deflections/main.ts', 3001]] as const) {
+    it(`runs ${name} from the worker's image (${entry}) with every variable it reads, on loopback :${port}`, () => {
+      const s = service(name);
+      assert.deepEqual(s.build, service('worker').build, `${name} is built from the same Dockerfile as the worker`);
+      assert.deepEqual(s.command, ['node_modules/.bin/tsx', entry]);
+      assert.ok(existsSync(path.join(ROOT, entry)));
+      assert.equal(dependsOn(s).get('temporal'), 'service_healthy');
+      const given = environment(s);
+      const dir = path.dirname(entry);
+      const pattern = /\benv(?:\.([A-Z][A-Z0-9_]*)\b|\[\s*['"`]([A-Z][A-Z0-9_]*)['"`]\s*\])/g;
+      const wanted = new Set(tsFiles(dir).flatMap((f) => [...read(f).matchAll(pattern)].map((m) => m[1] ?? m[2])));
+      assert.ok(wanted.size > 0, `the scan of ${dir} found the variables it reads`);
+      const missing = [...wanted].filter((v) => !given.has(v) && !['NODE_ENV'].includes(v));
+      assert.deepEqual(missing, [], `add these to the ${name} service environment and docker/env.example`);
+      assert.equal(given.get('TEMPORAL_ADDRESS'), 'temporal:7233');
+      assert.deepEqual((s.ports ?? []).map(parsePort), [{ ip: '127.0.0.1', host: port, container: port }]);
+    });
+  }
 
   it('pins every image to a version, and builds the worker from the Dockerfile', () => {
     for (const [name, s] of Object.entries(services)) {
@@ -343,7 +363,7 @@ describe('Dockerfile and .dockerignore', () => {
     assert.match(cmd, /workers\/worker\.(ts|js)/);
   });
 
-  it('ships every file the worker loads, and the worker loads only production dependencies', () => {
+  it('ships every file the worker, the dashboard and the deflection endpoint load, and they load only production dependencies', () => {
     const final = stages.at(-1)!;
     const cmd = final.instructions.find((i) => i.op === 'CMD' || i.op === 'ENTRYPOINT')?.args ?? '';
     const entry = /(workers\/[\w-]+\.ts)/.exec(cmd)?.[1];
@@ -352,13 +372,18 @@ describe('Dockerfile and .dockerignore', () => {
       .filter((i) => i.op === 'COPY' && !i.args.startsWith('--from'))
       .flatMap((i) => i.args.split(/\s+/).slice(0, -1))
       .map((src) => src.replace(/^\.\//, '').replace(/\/$/, ''));
-    const { files, packages } = workerImportGraph(entry);
-    const notShipped = [...files].filter((f) => !copied.some((c) => f === c || f.startsWith(`${c}/`)));
-    assert.deepEqual(notShipped, [], 'the worker imports these, but the final stage does not COPY them');
     const pkg = JSON.parse(read('package.json')) as { dependencies?: Record<string, string> };
-    const devOnly = [...packages].filter(([name]) => !(name in (pkg.dependencies ?? {}))).map(([name, file]) => `${name} (imported by ${file})`);
-    assert.deepEqual(devOnly, [], 'the final stage installs production dependencies only');
-    assert.ok(packages.has('@temporalio/worker') && packages.has('nodemailer'), 'the import scan reached the activities');
+    for (const main of [entry, 'client/dashboard/main.ts', 'client/deflections/main.ts', 'client/cli.ts']) {
+      const { files, packages } = workerImportGraph(main);
+      const notShipped = [...files].filter((f) => !copied.some((c) => f === c || f.startsWith(`${c}/`)));
+      assert.deepEqual(notShipped, [], `${main} imports these, but the final stage does not COPY them`);
+      const devOnly = [...packages].filter(([name]) => !(name in (pkg.dependencies ?? {}))).map(([name, file]) => `${name} (imported by ${file})`);
+      assert.deepEqual(devOnly, [], `${main}: the final stage installs production dependencies only`);
+      if (main === entry) assert.ok(packages.has('@temporalio/worker') && packages.has('nodemailer'), 'the import scan reached the activities');
+    }
+    const runs = stages.flatMap((s) => s.instructions.filter((i) => i.op === 'RUN').map((i) => i.args));
+    assert.ok(runs.some((r) => r.includes('scripts/build-dashboard-assets.ts')), "the dashboard's page script is built into dist/ at build time");
+    assert.ok(final.instructions.some((i) => i.op === 'ENV' && /NODE_ENV=production/.test(i.args)), 'production serves the prebuilt dashboard script');
   });
 
   it('copies only sources that exist and that .dockerignore lets through', () => {

@@ -92,20 +92,47 @@ describe('edge in the browser (Chromium)', function () {
     assert.deepEqual(w.failures, []);
   });
 
-  it('keeps the real Messenger across page loads for a live conversation during surge', async () => {
+  it('keeps the real Messenger across page loads for a live conversation during surge; a new visitor gets the notice', async () => {
+    // Record every MessagingService event the bootstrap publishes, by the real Messenger's names (see the snippet).
+    const realEvents = ['started', 'restored', 'conversationCleared', 'readOnlyConversation', 'sessionCleared', 'sessionExpired'];
+    await context.addInitScript((names: string[]) => {
+      const w = window as unknown as { __events: string[]; Genesys: (...a: unknown[]) => void };
+      w.__events = [];
+      document.addEventListener('DOMContentLoaded', () => {
+        for (const n of [...names, 'conversationStarted']) {
+          w.Genesys('subscribe', `MessagingService.${n}`, (e: { data?: { newSession?: boolean } }) =>
+            w.__events.push(n + (e.data?.newSession === undefined ? '' : `:${e.data.newSession}`)));
+        }
+      });
+    }, realEvents);
+    const events = (page: Page) => page.evaluate(() => (window as unknown as { __events: string[] }).__events);
     const page = await context.newPage();
     const w = watch(page);
     await page.goto(`${edge.url}/store`);
     await page.locator('#genesys-fake-launcher').click();
     await page.locator('#genesys-fake-start').click();
     await page.getByText('Conversation started').waitFor();
+    assert.deepEqual(await events(page), ['started:true'], 'a new conversation publishes started {newSession: true} only');
     const cookie = (await context.cookies()).find((c) => c.name === 'surge_live_conversation');
     assert.equal(cookie?.value, '1');
 
     await edge.kv.put('chat_surge_active', 'true');
     await page.reload();
     await page.locator('#genesys-fake-launcher').waitFor({ state: 'visible' });
+    await page.waitForFunction(() => (window as unknown as { __events: string[] }).__events.includes('restored'));
+    assert.deepEqual(await events(page), ['started:false', 'restored'], 'the next page load resumes the session');
     assert.equal(await page.locator('#genesys-capacity-notice').count(), 0);
+
+    // Meanwhile a new visitor (no cookie) gets the notice.
+    const stranger = await browser.newContext();
+    try {
+      const other = await stranger.newPage();
+      await other.goto(`${edge.url}/store`);
+      await other.locator('#genesys-capacity-notice').waitFor({ state: 'visible' });
+      assert.equal(await other.locator('#genesys-fake-launcher').count(), 0);
+    } finally {
+      await stranger.close();
+    }
 
     // Ending the conversation drops the cookie; the next page load gets the notice.
     await page.locator('#genesys-fake-launcher').click();

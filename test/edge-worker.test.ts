@@ -2,9 +2,9 @@
 // fail-open on a broken KV binding, and the fallback asset.
 import assert from 'node:assert/strict';
 import { Miniflare, type MiniflareOptions } from 'miniflare';
-import { edgeWorkerOptions, startLocalEdge, type LocalEdge } from '../sandbox/edge';
+import { edgeWorkerOptions, startLocalEdge, type LocalEdge, type LocalKvNamespace } from '../sandbox/edge';
 import { FAKE_BOOTSTRAP_PATH, startMessengerSandbox, type MessengerSandbox } from '../sandbox/messenger/server';
-import { readEdgeConfig, EdgeConfigError } from '../edge/src/config';
+import { DEFAULT_MESSENGER_UPSTREAM, EdgeConfigError, failSafeConfig, fallbackMessengerUpstream, readEdgeConfig } from '../edge/src/config';
 
 const HTML = { accept: 'text/html,application/xhtml+xml' };
 
@@ -229,6 +229,51 @@ describe('edge Worker with a failing KV binding', function () {
   }
 });
 
+describe('edge Worker with a broken variable', function () {
+  this.timeout(30_000);
+  let messenger: MessengerSandbox;
+  const instances: Miniflare[] = [];
+
+  before(async () => {
+    messenger = await startMessengerSandbox();
+  });
+  after(async () => {
+    for (const mf of instances) await mf.dispose();
+    await messenger?.close();
+  });
+
+  /** The edge with wrangler.toml's settings over `vars`; every outbound fetch the Worker makes is recorded. */
+  async function edgeWith(vars: Record<string, string>, outbound: (request: Request) => Response | Promise<Response>) {
+    const mf = new Miniflare({ host: '127.0.0.1', port: 0, ...(await edgeWorkerOptions({ vars })), outboundService: outbound } as MiniflareOptions);
+    instances.push(mf);
+    return { url: (await mf.ready).origin, kv: (await mf.getKVNamespace('SURGE_FLAGS')) as unknown as LocalKvNamespace };
+  }
+
+  it('still serves the real Messenger from MESSENGER_UPSTREAM, never the stub, even in surge', async () => {
+    const seen: string[] = [];
+    const { url, kv } = await edgeWith({ MESSENGER_UPSTREAM: messenger.url, ORIGIN_OVERRIDE: messenger.url, FLAG_CACHE_TTL_SECONDS: '10' },
+      (request) => { seen.push(request.url); return fetch(request.url); });
+    await kv.put('chat_surge_active', 'true');
+    const res = await fetch(url + FAKE_BOOTSTRAP_PATH);
+    assert.equal(res.status, 200);
+    assert.equal(res.headers.get('x-surge-mode'), 'normal');
+    assert.match(await res.text(), /Fake Genesys Messenger bootstrap/);
+    assert.deepEqual(seen, [messenger.url + FAKE_BOOTSTRAP_PATH]);
+  });
+
+  it('falls back to the built-in Genesys apps host when MESSENGER_UPSTREAM itself is invalid', async () => {
+    const seen: string[] = [];
+    const { url } = await edgeWith({ MESSENGER_UPSTREAM: 'apps.mypurecloud.de' }, (request) => {
+      seen.push(request.url);
+      return new Response('/* real genesys.min.js */', { headers: { 'content-type': 'application/javascript' } });
+    });
+    const res = await fetch(url + FAKE_BOOTSTRAP_PATH);
+    assert.equal(res.status, 200);
+    assert.equal(await res.text(), '/* real genesys.min.js */');
+    assert.deepEqual(seen, ['https://apps.mypurecloud.com' + FAKE_BOOTSTRAP_PATH]);
+  });
+});
+
 describe('edge config', () => {
   it('names the variable that is wrong', () => {
     assert.throws(() => readEdgeConfig({ MESSENGER_UPSTREAM: 'apps.mypurecloud.com' }), (e: Error) =>
@@ -237,6 +282,13 @@ describe('edge config', () => {
     assert.throws(() => readEdgeConfig({ NOTICE_FAQ_URL: 'javascript:alert(1)' }), /NOTICE_FAQ_URL must be an http\(s\) URL or a path/);
     assert.throws(() => readEdgeConfig({ NOTICE_EMAIL: 'not an email' }), /NOTICE_EMAIL must be an email address/);
     assert.throws(() => readEdgeConfig({ SUPPORT_PATH_PREFIXES: '/support,help' }), /SUPPORT_PATH_PREFIXES entries must be paths/);
+  });
+
+  it('finds an upstream for the real Messenger whatever the vars hold', () => {
+    assert.equal(fallbackMessengerUpstream({ MESSENGER_UPSTREAM: 'https://apps.mypurecloud.de/x' }), 'https://apps.mypurecloud.de');
+    assert.equal(fallbackMessengerUpstream({ MESSENGER_UPSTREAM: 'not a url' }), DEFAULT_MESSENGER_UPSTREAM);
+    assert.equal(fallbackMessengerUpstream({}), DEFAULT_MESSENGER_UPSTREAM);
+    assert.equal(failSafeConfig({ FLAG_CACHE_TTL_SECONDS: '1', NOTICE_EMAIL: 'x' }).messengerUpstream, DEFAULT_MESSENGER_UPSTREAM);
   });
 
   it('reads the defaults', () => {

@@ -3,11 +3,12 @@ import assert from 'node:assert/strict';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { startGenesysSandbox, type GenesysSandbox } from '../sandbox/genesys';
 import { createFakeClock, sandboxSession, type FakeClock } from '../sandbox/genesys/testing';
-import { createGenesysActivities, type GenesysActivities } from '../activities/genesys';
+import { createGenesysActivities, isLiveVersion, type GenesysActivities } from '../activities/genesys';
 import { GenesysFailure, type GenesysSession } from '../activities/genesys-client';
 import type { FlagsRow } from '../workflows/types';
 import type { MalformedMetricsKind } from '../sandbox/genesys/types';
 import { rejection } from './helpers/failures';
+import { failureClassOf } from '../workflows/failure-classes';
 
 const OBSERVATIONS = 'POST /api/v2/analytics/queues/observations/query';
 const PUBLISH = 'POST /api/v2/flows/actions/publish';
@@ -69,7 +70,6 @@ describe('genesys activities (real SDK against the sandbox)', () => {
       ['no-results', /no "results" array/],
       ['no-queue-id', /results\[0\] has no group\.queueId/],
       ['bad-count', /oWaiting stats\.count is "many", not a number/],
-      ['missing-queue', /queue\(s\) q-sales absent from every result/],
     ];
     for (const [kind, expected] of malformedCases) {
       it(`reports a malformed response (${kind}) naming what is wrong, never zeros`, async () => {
@@ -80,9 +80,31 @@ describe('genesys activities (real SDK against the sandbox)', () => {
       });
     }
 
+    it('a verified queue absent from every result counts as zero, not as a failure', async () => {
+      sandbox.state.setQueueMetrics('q-support', { waiting: 7, onQueueIdle: 2 });
+      sandbox.state.setFaults({ malformedMetricsNext: 1, malformedMetricsKind: 'missing-queue' });
+      const sample = await genesys.fetchQueueMetrics({ queueIds: ['q-sales', 'q-support'] });
+      const sales = sample.perQueue.find((q) => q.queueId === 'q-sales');
+      assert.deepEqual(sales, { queueId: 'q-sales', waiting: 0, agentsAvailable: 0, agentsOnQueue: 0, interacting: 0 });
+    });
+
     it('rejects bad input with a clear reason', async () => {
       assert.match((await rejection(genesys.fetchQueueMetrics({ queueIds: [] }))).message, /queueIds is empty/);
       assert.match((await rejection(genesys.fetchQueueMetrics({ queueIds: ['ok', ''] }))).message, /queueIds\[1\]/);
+    });
+  });
+
+  describe('verifyQueues (GET /api/v2/routing/queues?id=...)', () => {
+    it('names the unknown IDs, in the order given, and finds the known ones', async () => {
+      const result = await genesys.verifyQueues({ queueIds: ['q-sales', 'q-does-not-exist', 'q-support', 'q-typo'] });
+      assert.deepEqual(result, { unknown: ['q-does-not-exist', 'q-typo'] });
+      assert.equal(count('GET /api/v2/routing/queues', 200), 1, 'one listing for up to 100 IDs');
+    });
+    it('a role without routing:queue:view is the controller\'s problem, naming the permission', async () => {
+      sandbox.state.setFaults({ deniedPermissions: ['routing:queue:view'] });
+      const failure = await rejection(genesys.verifyQueues({ queueIds: ['q-sales'] }));
+      assert.equal(failureClassOf(failure.type), 'controller');
+      assert.match(failure.message, /routing:queue:view/);
     });
   });
 
@@ -142,6 +164,7 @@ describe('genesys activities (real SDK against the sandbox)', () => {
     it('names the flow when it does not exist', async () => {
       const failure = await rejection(genesys.publishFlowVersion({ flowId: 'flow-missing', version: '1.0' }));
       assert.equal(failure.type, GenesysFailure.notFound);
+      assert.equal(failureClassOf(failure.type), 'controller', 'a 404 on a configured ID is our mistake, never tier 4');
       assert.equal(failure.nonRetryable, true);
       assert.match(failure.message, /flow flow-missing/);
     });
@@ -168,9 +191,9 @@ describe('genesys activities (real SDK against the sandbox)', () => {
       ...overrides,
     });
 
-    it('creates the row when missing, then replaces it; read back through the API', async () => {
+    it('creates the row when a read finds none (never guessing from a PUT error), then replaces it; read back through the API', async () => {
       await genesys.writeFlagsRow({ datatableId: 'dt-surge-flags', row: row() });
-      assert.equal(count(ROW_PUT, 404), 1);
+      assert.equal(count(ROW_PUT), 0, 'a missing row is created, not PUT');
       assert.equal(count(ROW_POST, 200), 1);
       await genesys.writeFlagsRow({ datatableId: 'dt-surge-flags', row: row({ tier2Active: true, waiting: 230 }) });
       assert.equal(count(ROW_PUT, 200), 1);
@@ -215,4 +238,20 @@ describe('genesys activities (real SDK against the sandbox)', () => {
     assert.equal(report.flows.found[0].publishedVersion, '1.0');
     assert.deepEqual(report.datatable, { id: 'dt-surge-flags', found: true, missingColumns: [] });
   });
+});
+
+describe('isLiveVersion (which published flow version counts as the configured one)', () => {
+  // Undocumented whether a republish keeps the version's id: the name, which a republish does not rewrite, counts too.
+  for (const [published, version, live] of [
+    [{ id: '2.0', name: '2.0' }, '2.0', true],
+    [{ id: '7.0', name: '2.0' }, '2.0', true],
+    [{ id: '2.0', name: 'surge' }, 'surge', true],
+    [{ id: '1.0', name: '1.0' }, '2.0', false],
+    [undefined, '2.0', false],
+    [{}, '2.0', false],
+  ] as const) {
+    it(`${JSON.stringify(published)} is ${live ? '' : 'not '}version ${version}`, () => {
+      assert.equal(isLiveVersion(published, version), live);
+    });
+  }
 });

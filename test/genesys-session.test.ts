@@ -5,6 +5,7 @@ import { createFakeClock, sandboxSession, type FakeClock } from '../sandbox/gene
 import { createGenesysActivities } from '../activities/genesys';
 import { GenesysFailure, createGenesysSession } from '../activities/genesys-client';
 import { rejection } from './helpers/failures';
+import { failureClassOf } from '../workflows/failure-classes';
 
 const OBSERVATIONS = 'POST /api/v2/analytics/queues/observations/query';
 const TOKEN = 'POST /oauth/token';
@@ -62,59 +63,70 @@ describe('genesys session (real SDK against the sandbox)', () => {
     sandbox.state.revokeTokens();
     const failure = await rejection(genesys.fetchQueueMetrics({ queueIds: ['q-sales'] }));
     assert.equal(failure.type, GenesysFailure.unauthorized);
+    assert.equal(failureClassOf(failure.type), 'controller');
     assert.equal(failure.nonRetryable, true);
     assert.equal(status(OBSERVATIONS, 401), 2, 'exactly one re-login attempt');
   });
 
-  it('rides out a 429 storm, sending exactly what the per-token limit allows per window', async () => {
-    sandbox.state.rateLimitPerMinute = 4;
-    const genesys = activities();
-    const queueIds = Array.from({ length: 250 }, (_, i) => `q-${i}`);
-    sandbox.state.addQueues(queueIds.map((id) => ({ id })));
-    for (let i = 0; i < 3; i++) await genesys.fetchQueueMetrics({ queueIds }); // 3 polls x 3 queries
-    assert.equal(status(OBSERVATIONS, 200), 9);
-    assert.equal(status(OBSERVATIONS, 429), 2, 'refused once after request 4 and once after request 8');
-    assert.deepEqual(clock.sleeps.filter((ms) => ms >= 1000), [60_000, 60_000], 'waited Retry-After each time');
-  });
-
-  it('gives up on a rate limit that does not lift, retryably', async () => {
-    sandbox.state.rateLimitPerMinute = 0;
-    const failure = await rejection(activities({ maxRateLimitWaits: 2 }).fetchQueueMetrics({ queueIds: ['q-sales'] }));
-    assert.equal(failure.type, GenesysFailure.rateLimited);
-    assert.equal(failure.nonRetryable, false);
-    assert.equal(status(OBSERVATIONS, 429), 3);
-  });
-
-  it('retries 5xx with backoff and succeeds', async () => {
-    sandbox.state.setFaults({ fail5xxNext: 2 });
-    const sample = await activities().fetchQueueMetrics({ queueIds: ['q-support'] });
-    assert.equal(sample.perQueue.length, 1);
-    assert.equal(status(OBSERVATIONS, 503), 2);
-    assert.equal(status(OBSERVATIONS, 200), 1);
-  });
-
-  it('stops after a few attempts during an outage, retryably', async () => {
+  it('a 429 with a 60 s Retry-After throws at once with nextRetryDelay 60 s, and no extra call while limited', async () => {
+    sandbox.state.rateLimitPerMinute = 1;
     const genesys = activities();
     await genesys.fetchQueueMetrics({ queueIds: ['q-sales'] });
-    sandbox.state.setFaults({ outage: true });
     const failure = await rejection(genesys.fetchQueueMetrics({ queueIds: ['q-sales'] }));
-    assert.equal(failure.type, GenesysFailure.unavailable);
+    assert.equal(failure.type, GenesysFailure.rateLimited);
+    assert.equal(failureClassOf(failure.type), 'rate-limited');
     assert.equal(failure.nonRetryable, false);
-    assert.equal(status(OBSERVATIONS, 503), 4);
+    assert.equal(failure.nextRetryDelay, 60_000, 'Temporal waits what the platform asked (Retry-After: 60)');
+    assert.equal(status(OBSERVATIONS, 429), 1, 'one refused call, no retry inside the activity');
+    assert.deepEqual(clock.sleeps, [], 'the activity never sleeps on a rate limit');
+    clock.advance(60_000);
+    await genesys.fetchQueueMetrics({ queueIds: ['q-sales'] });
+    assert.equal(status(OBSERVATIONS, 200), 2, 'resumes once the window resets');
   });
 
-  it('retries a request that times out', async () => {
+  it('a 5xx throws at once, retryable, classified platform (Temporal retries)', async () => {
+    sandbox.state.setFaults({ fail5xxNext: 2 });
+    const failure = await rejection(activities().fetchQueueMetrics({ queueIds: ['q-support'] }));
+    assert.equal(failure.type, GenesysFailure.unavailable);
+    assert.equal(failureClassOf(failure.type), 'platform');
+    assert.equal(failure.nonRetryable, false);
+    assert.equal(status(OBSERVATIONS, 503), 1, 'no retry inside the activity');
+  });
+
+  it('an outage (even at login) is platform, retryable, one call', async () => {
+    sandbox.state.setFaults({ outage: true });
+    const failure = await rejection(activities().fetchQueueMetrics({ queueIds: ['q-sales'] }));
+    assert.equal(failureClassOf(failure.type), 'platform');
+    assert.equal(failure.nonRetryable, false);
+  });
+
+  it('a request that times out is platform, retryable, not retried in the activity', async () => {
+    const genesys = activities({ timeoutMs: 100 });
+    await genesys.fetchQueueMetrics({ queueIds: ['q-sales'] });
     sandbox.state.setFaults({ latencyMs: 400 });
-    const genesys = activities({ timeoutMs: 100, maxAttempts: 2 });
     const failure = await rejection(genesys.fetchQueueMetrics({ queueIds: ['q-sales'] }));
     assert.equal(failure.type, GenesysFailure.unavailable);
-    assert.match(failure.message, /after 2 attempts/);
+    assert.equal(failureClassOf(failure.type), 'platform');
+    assert.match(failure.message, /ECONNABORTED|timeout/i);
+  });
+
+  it('a revoked OAuth client is the controller\'s problem: non-retryable, names the client, never platform', async () => {
+    const genesys = activities();
+    await genesys.fetchQueueMetrics({ queueIds: ['q-sales'] });
+    sandbox.state.clients.clear(); // the client was deleted in the org
+    sandbox.state.revokeTokens();
+    const failure = await rejection(genesys.fetchQueueMetrics({ queueIds: ['q-sales'] }));
+    assert.equal(failure.type, GenesysFailure.loginFailed);
+    assert.equal(failureClassOf(failure.type), 'controller');
+    assert.equal(failure.nonRetryable, true);
+    assert.match(failure.message, /GENESYS_CLIENT_ID/);
   });
 
   it('turns a 403 into a non-retryable failure naming the permission and the queue', async () => {
     sandbox.state.setFaults({ deniedPermissions: ['analytics:queueObservation:view'] });
     const failure = await rejection(activities().fetchQueueMetrics({ queueIds: ['q-sales'] }));
     assert.equal(failure.type, GenesysFailure.permissionDenied);
+    assert.equal(failureClassOf(failure.type), 'controller');
     assert.equal(failure.nonRetryable, true);
     assert.match(failure.message, /analytics:queueObservation:view/);
     assert.match(failure.message, /q-sales/);

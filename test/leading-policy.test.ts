@@ -1,6 +1,6 @@
 // The leading rules (`activateEarly`), table-driven like test/policy.test.ts: a tier comes on when its lagging
 // OR its leading rule is met and goes off only on its lagging rule; samples without leading signals (old
-// histories) never meet a leading rule; the config checks name the field.
+// histories) never meet a leading rule.
 import assert from 'node:assert/strict';
 import { describe, it } from 'mocha';
 import { EventConfigError } from '../client/event-config';
@@ -146,30 +146,10 @@ describe('leading rules: configs without `leading` are unchanged', () => {
   });
 });
 
-describe('leading rules: invalid configurations are refused naming the field', () => {
-  const valid = testEventConfig({ leading: LEADING });
-  const withLeading = (leading: Partial<EventConfig['leading']>): EventConfig => ({ ...valid, leading: { ...valid.leading!, ...leading } });
-  const withRule = (rule: object): EventConfig => ({ ...valid, tiers: { ...valid.tiers, 2: { ...valid.tiers[2], activateEarly: rule } } });
-  const cases: { name: string; config: EventConfig; expect: RegExp }[] = [
-    { name: 'a leading rule without leading settings', config: { ...valid, leading: undefined }, expect: /^tiers\.1\.activateEarly: needs the `leading` settings/ },
-    { name: 'a rule with no bound', config: withRule({ consecutivePolls: 1 }), expect: /^tiers\.2\.activateEarly: needs at least one of forecastWaitingAbove/ },
-    { name: 'a negative bound', config: withRule({ arrivalRateAbove: -1, consecutivePolls: 1 }), expect: /^tiers\.2\.activateEarly\.arrivalRateAbove: must be a number >= 0/ },
-    { name: 'a load given as a percentage', config: withRule({ botLoadAbove: 90, consecutivePolls: 1 }), expect: /^tiers\.2\.activateEarly\.botLoadAbove: is a fraction of the bot's limit/ },
-    { name: 'both hold kinds', config: withRule({ arrivalRateAbove: 100, consecutivePolls: 1, sustainSeconds: 60 }), expect: /^tiers\.2\.activateEarly: needs exactly one of sustainSeconds or consecutivePolls/ },
-    { name: 'a window shorter than a poll', config: withRule({ arrivalRateAbove: 100, sustainSeconds: 10 }), expect: /^tiers\.2\.activateEarly\.sustainSeconds: 10 s is shorter than pollIntervalSeconds/ },
-    { name: 'a fractional poll count', config: withRule({ arrivalRateAbove: 100, consecutivePolls: 1.5 }), expect: /^tiers\.2\.activateEarly\.consecutivePolls: must be a whole number >= 1/ },
-    { name: 'an arrival window not in whole minutes', config: withLeading({ arrivalWindowSeconds: 150 }), expect: /^leading\.arrivalWindowSeconds: must be whole minutes from 120 to 900/ },
-    { name: 'a zero handle time', config: withLeading({ handleTimeSeconds: 0 }), expect: /^leading\.handleTimeSeconds: must be a number > 0/ },
-    { name: 'a bot flow without its limit', config: withLeading({ botConcurrencyLimit: undefined }), expect: /^leading: botFlowId and botConcurrencyLimit go together/ },
-    { name: 'a horizon over an hour', config: withLeading({ horizonSeconds: 7200 }), expect: /^leading\.horizonSeconds: at most 3600/ },
-  ];
-  it('the defaults with leading settings are valid', () => assert.deepEqual(validateEventConfig(valid), []));
-  for (const c of cases) {
-    it(c.name, () => {
-      const problems = validateEventConfig(c.config);
-      assert.ok(problems.some((p) => c.expect.test(p)), `no problem matched ${c.expect}: ${JSON.stringify(problems)}`);
-    });
-  }
+// Bad `leading` settings and `activateEarly` rules are refused by the one config schema: their table is in
+// test/config-schema.test.ts (each case through the CLI and the workflow validator).
+describe('leading rules: the config', () => {
+  it('the defaults with leading settings are valid', () => assert.deepEqual(validateEventConfig(testEventConfig({ leading: LEADING })), []));
   it('the file parser refuses an unknown field in a leading rule, naming it', () => {
     assert.throws(() => testEventConfig({ leading: LEADING, tiers: { 1: { activateEarly: { forecastWaitingOver: 5, consecutivePolls: 1 } as never } } }), (err: unknown) => err instanceof EventConfigError && /tiers\.1\.activateEarly/.test(err.message));
   });

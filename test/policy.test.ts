@@ -2,10 +2,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'mocha';
 import { applyTierMode, endOfEvent, evaluate, initialPolicyState, setAutomationPaused, validateEventConfig } from '../workflows/policy';
+import type { FailureClass } from '../workflows/failure-classes';
 import type { EventConfig, PolicyAction, PolicyState, Sample, TierNumber } from '../workflows/types';
 import { at, testEventConfig } from './helpers/event-config';
 
-type Poll = { t: number; waiting?: number; agents?: number; fail?: boolean; observedAt?: number; messengerHealthy?: boolean };
+type Poll = { t: number; waiting?: number; agents?: number; fail?: boolean; failureClass?: FailureClass; observedAt?: number; messengerHealthy?: boolean };
 
 /** Feeds polls (t in seconds after T0) through the policy; returns the final state and every action. */
 function run(config: EventConfig, polls: Poll[], start?: PolicyState): { state: PolicyState; actions: PolicyAction[] } {
@@ -13,7 +14,7 @@ function run(config: EventConfig, polls: Poll[], start?: PolicyState): { state: 
   const actions: PolicyAction[] = [];
   for (const p of polls) {
     const sample: Sample = p.fail
-      ? { ok: false, at: at(p.t), error: 'HTTP 503' }
+      ? { ok: false, at: at(p.t), error: p.failureClass === 'controller' ? 'Genesys Cloud has no queue q-typo: check the ID in the event configuration' : 'HTTP 503', ...(p.failureClass ? { failureClass: p.failureClass } : {}) }
       : {
           ok: true,
           at: at(p.observedAt ?? p.t),
@@ -173,6 +174,62 @@ describe('policy: tier 4 (N failed probes activate, M healthy restore)', () => {
   });
 });
 
+describe('policy: only platform failures count toward tier 4 (failure classes)', () => {
+  const config = testEventConfig();
+  const alertsOf = (actions: PolicyAction[], condition: string) => actions.filter((a) => a.type === 'alert' && a.condition === condition);
+  const cases: {
+    name: string;
+    failureClass: FailureClass | undefined;
+    tier4: boolean;
+    failures: number;
+    controllerAlerts: number;
+    metricsAlerts: number;
+  }[] = [
+    { name: 'platform: 10 failures raise tier 4 by its rule', failureClass: 'platform', tier4: true, failures: 10, controllerAlerts: 0, metricsAlerts: 1 },
+    { name: 'absent class (old histories) counts as platform', failureClass: undefined, tier4: true, failures: 10, controllerAlerts: 0, metricsAlerts: 1 },
+    { name: 'controller: never tier 4, counters held, ONE controller-misconfigured alert', failureClass: 'controller', tier4: false, failures: 0, controllerAlerts: 1, metricsAlerts: 0 },
+    { name: 'rate-limited: holds everything, no alert', failureClass: 'rate-limited', tier4: false, failures: 0, controllerAlerts: 0, metricsAlerts: 0 },
+  ];
+  for (const c of cases) {
+    it(c.name, () => {
+      const up = run(config, polls(3, { waiting: 300, agents: 0 }));
+      assert.deepEqual(active(up.state), [2]);
+      const { state, actions } = run(config, polls(10, { fail: true, ...(c.failureClass ? { failureClass: c.failureClass } : {}) }, 90), up.state);
+      assert.equal(state.tiers[4].active, c.tier4);
+      assert.equal(state.tiers[2].active, true, 'tier 2 held, neither restored nor moved');
+      assert.equal(state.health.consecutiveFailures, c.failures);
+      assert.equal(alertsOf(actions, 'controller-misconfigured').length, c.controllerAlerts);
+      assert.equal(alertsOf(actions, 'metrics-unavailable').length, c.metricsAlerts);
+      assert.equal(state.lastSample?.ok === false ? state.lastSample.failureClass : 'ok', c.failureClass, 'status shows the class of the last sample');
+    });
+  }
+  it('the controller alert names the fix and clears when observation is back', () => {
+    const bad = run(config, polls(4, { fail: true, failureClass: 'controller' }));
+    const [raised] = alertsOf(bad.actions, 'controller-misconfigured');
+    assert.ok(raised?.type === 'alert' && raised.raised && /queue q-typo: check the ID/.test(raised.message), JSON.stringify(raised));
+    const back = run(config, [{ t: 150, waiting: 1 }], bad.state);
+    assert.ok(alertsOf(back.actions, 'controller-misconfigured').some((a) => a.type === 'alert' && !a.raised));
+    assert.equal(back.state.openAlerts.includes('controller-misconfigured'), false);
+  });
+  it('controller failures between platform failures neither reset nor extend the tier-4 streak', () => {
+    const p = [...polls(2, { fail: true }), ...polls(5, { fail: true, failureClass: 'controller' }, 60), { t: 210, fail: true }];
+    const { state } = run(config, p);
+    assert.equal(state.health.consecutiveFailures, 3);
+    assert.equal(state.tiers[4].active, true, 'the third platform failure is the third in the streak');
+  });
+  it('a fresh sample stamped on the workflow clock moves nothing, whatever a worker clock says', () => {
+    // The observe step stamps `at` with the workflow's time (actuation branch); a worker 100 s behind is
+    // invisible here. Calm numbers, 20 polls: no tier moves and tier 4's failure count stays 0.
+    const { state, actions } = run(config, polls(20, { waiting: 10, agents: 20 }));
+    assert.deepEqual(active(state), []);
+    assert.equal(state.health.consecutiveFailures, 0);
+    assert.equal(transitions(actions).length, 0);
+    // The same samples stamped by a worker clock 100 s behind would read stale: the stamp must be the workflow's.
+    const skewed = run(config, polls(3, { waiting: 10, agents: 20 }).map((p) => ({ ...p, observedAt: p.t - 100 })));
+    assert.equal(skewed.state.health.consecutiveFailures, 3);
+  });
+});
+
 describe('policy: failed and stale samples hold tiers 1-3', () => {
   const config = testEventConfig();
   it('failures never move tiers 1-3, and alert once until metrics are back', () => {
@@ -236,14 +293,14 @@ describe('policy: invalid configurations are refused naming the field', () => {
   const valid = testEventConfig();
   const cases: { name: string; patch: (c: EventConfig) => void; field: RegExp }[] = [
     { name: 'restore overlapping activate would flap', patch: (c) => (c.tiers[1].restore = { waitingBelow: 60, sustainSeconds: 300 }), field: /^tiers\.1\.restore: overlaps.*waiting 51/ },
-    { name: 'zero sustain', patch: (c) => (c.tiers[1].activate = { waitingAbove: 50, sustainSeconds: 0 }), field: /^tiers\.1\.activate\.sustainSeconds: must be a number > 0/ },
+    { name: 'zero sustain', patch: (c) => (c.tiers[1].activate = { waitingAbove: 50, sustainSeconds: 0 }), field: /^tiers\.1\.activate\.sustainSeconds: must be > 0/ },
     { name: 'negative sustain', patch: (c) => (c.tiers[2].restore = { waitingBelow: 50, sustainSeconds: -5 }), field: /^tiers\.2\.restore\.sustainSeconds/ },
     { name: 'poll interval longer than a sustain window', patch: (c) => (c.pollIntervalSeconds = 900), field: /^tiers\.1\.activate\.sustainSeconds: 600 s is shorter than pollIntervalSeconds/ },
-    { name: 'unknown tier', patch: (c) => ((c.tiers as unknown as Record<string, unknown>)['5'] = {}), field: /^tiers\.5: unknown tier/ },
+    { name: 'unknown tier', patch: (c) => ((c.tiers as unknown as Record<string, unknown>)['5'] = {}), field: /^tiers: Unrecognized key: "5"/ },
     { name: 'both sustain and polls', patch: (c) => (c.tiers[2].activate = { waitingAbove: 1, sustainSeconds: 60, consecutivePolls: 2 }), field: /^tiers\.2\.activate: needs exactly one/ },
     { name: 'fractional poll count', patch: (c) => (c.tiers[2].activate = { waitingAbove: 1, consecutivePolls: 1.5 }), field: /^tiers\.2\.activate\.consecutivePolls/ },
     { name: 'no bound at all', patch: (c) => (c.tiers[3].activate = { consecutivePolls: 2 }), field: /^tiers\.3\.activate: needs at least one/ },
-    { name: 'zero failed probes', patch: (c) => (c.tiers[4].activateAfterFailedProbes = 0), field: /^tiers\.4\.activateAfterFailedProbes/ },
+    { name: 'zero failed probes', patch: (c) => (c.tiers[4].activate.failedProbes = 0), field: /^tiers\.4\.activate\.failedProbes/ },
     { name: 'end before start', patch: (c) => (c.endAt = c.startAt), field: /^endAt: must be after startAt/ },
     { name: 'one flow driven by two tiers', patch: (c) => { c.actuators[1] = [{ kind: 'flowVersion', flowId: 'f', surgeVersion: '2', normalVersion: '1' }]; c.actuators[2] = [{ kind: 'flowVersion', flowId: 'f', surgeVersion: '3', normalVersion: '1' }]; }, field: /^actuators\.2\.0\.flowId: flow f is already driven by actuators\.1\.0/ },
     { name: 'data-table flag without a table', patch: (c) => delete c.dataTable, field: /^actuators\.1\.0: dataTableFlag needs dataTable/ },

@@ -47,7 +47,11 @@ describe('readiness checks (surge check) against the sandboxes', function () {
     smtp = await startSmtpSandbox({ port: 0, httpPort: 0, onError: () => undefined });
     // The edge in front of the fallback page, as far as this check sees it: a 200 with Cloudflare's cache header.
     fallbackPage = createServer((req, res) => {
-      res.writeHead(req.url === '/support' ? 200 : 404, { 'content-type': 'text/html', 'cf-cache-status': req.url === '/support' ? 'HIT' : 'DYNAMIC' });
+      // The site's own page (tier 4 off), the edge's static page (tier 4 on: marked, no-store), or nothing.
+      const headers: Record<string, string> = { 'content-type': 'text/html', 'cf-cache-status': 'DYNAMIC' };
+      if (req.url === '/support-on') Object.assign(headers, { 'x-surge-mode': 'fallback', 'cache-control': 'no-store' });
+      if (req.url === '/genesys-bootstrap/genesys.min.js') headers['x-surge-mode'] = 'normal';
+      res.writeHead(req.url === '/dynamic' ? 404 : 200, headers);
       res.end('<h1>Support</h1>');
     });
     await new Promise<void>((resolve) => fallbackPage.listen(0, '127.0.0.1', resolve));
@@ -107,12 +111,13 @@ describe('readiness checks (surge check) against the sandboxes', function () {
     assert.deepEqual(failuresOf(results), []);
     assert.deepEqual(
       results.map((r) => r.check),
-      ['Genesys credentials', 'queues', 'flow flow-inbound-message (tier 2)', 'data table dt-surge-flags', 'Cloudflare KV writable', 'fallback page cache', 'SMTP reachable'],
+      ['Genesys credentials', 'queues', 'flow flow-inbound-message (tier 2)', 'data table dt-surge-flags', 'Cloudflare KV writable', 'fallback page', 'SMTP reachable'],
     );
     const detail = (check: string) => results.find((r) => r.check === check)?.detail ?? '';
     assert.match(detail('flow flow-inbound-message (tier 2)'), /surge 2\.0 and normal 1\.0 exist; live: 1\.0/);
-    assert.match(detail('fallback page cache'), /CF-Cache-Status HIT/);
-    assert.match(detail('data table dt-surge-flags'), /row surge-black-friday will be created/);
+    assert.match(detail('fallback page'), /answered 200, x-surge-mode \(absent\), CF-Cache-Status DYNAMIC: the site's page \(tier 4 is off/);
+    assert.match(detail('data table dt-surge-flags'), /row surge-black-friday created \(all tiers off\)/);
+    assert.equal(genesys.state.dataTables.get('dt-surge-flags')?.rows.get('surge-black-friday')?.tier4Active, false, 'the pre-event check created the row');
     assert.equal(cloudflare.requests.kvDelete >= 1, true, 'the canary key was deleted again');
   });
 
@@ -160,11 +165,15 @@ describe('readiness checks (surge check) against the sandboxes', function () {
     assert.deepEqual(failuresOf(unset).map((f) => [f.check, f.fix]), [['checkSmtp', 'set SMTP_URL and ALERT_FROM in the environment']]);
   });
 
-  it('fails the fallback page when the edge will not cache it', async () => {
-    const results = await runReadinessChecks({ config: testEventConfig(eventFile()), fallbackPageUrl: `${fallbackUrl}/dynamic` }, env());
-    const failure = failuresOf(results)[0];
-    assert.equal(failure?.check, 'fallback page cache');
-    assert.match(failure!.detail, /answered 404, CF-Cache-Status DYNAMIC/);
+  it('judges the fallback page by x-surge-mode, never by CF-Cache-Status (the edge serves it no-store)', async () => {
+    const on = await runReadinessChecks({ config: testEventConfig(eventFile()), fallbackPageUrl: `${fallbackUrl}/support-on` }, env());
+    assert.deepEqual(failuresOf(on), []);
+    assert.match(on.find((r) => r.check === 'fallback page')!.detail, /CF-Cache-Status DYNAMIC: the edge serves the static fallback page/);
+    const missing = await runReadinessChecks({ config: testEventConfig(eventFile()), fallbackPageUrl: `${fallbackUrl}/dynamic` }, env());
+    assert.equal(failuresOf(missing)[0]?.check, 'fallback page');
+    assert.match(failuresOf(missing)[0]!.detail, /answered 404/);
+    const bootstrap = await runReadinessChecks({ config: testEventConfig(eventFile()), fallbackPageUrl: `${fallbackUrl}/genesys-bootstrap/genesys.min.js` }, env());
+    assert.match(failuresOf(bootstrap)[0]?.fix ?? '', /not a support path of the edge Worker/);
   });
 
   it('`surge check` prints one PASS/FAIL line per check and exits 1 on a failure, 0 when all pass; --json gives the report', async () => {

@@ -13,8 +13,8 @@ import path from 'node:path';
 import { after, before, describe, it } from 'mocha';
 import { main } from '../client/cli';
 import { parseEventConfig } from '../client/event-config';
-import { MetricsCsvError, parseMetricsCsv } from '../sandbox/drill/metrics-csv';
-import { replaySamples } from '../sandbox/drill/replay';
+import { MetricsCsvError, parseMetricsCsv } from '../client/replay/metrics-csv';
+import { replaySamples } from '../client/replay/replay';
 
 const CSV = path.join(__dirname, 'fixtures/replay-flash-sale.csv');
 const EVENT = {

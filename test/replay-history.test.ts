@@ -13,11 +13,15 @@ import { setTierModeUpdate } from '../workflows/messages';
 import { surgeEvent } from '../workflows/surge-event';
 import { testEventConfig } from './helpers/event-config';
 import { FakeWorld } from './helpers/fake-world';
+import { encryptingDataConverter } from '../client/encryption/data-converter';
+import { TEST_KEY_A, TEST_KEY_B, testKeyring } from './helpers/encryption';
 import { timeSkippingEnv, workflowBundle } from './helpers/temporal';
 
 // Stored as the binary protobuf the server sends (base64): exact, and independent of JSON-mapping quirks.
 const FIXTURE = path.resolve(__dirname, 'fixtures/surge-event-history.pb.b64');
 const History = temporal.api.history.v1.History;
+// A deflectionFollowUp history encrypted with TEST_KEY_A (test/encryption-dev-server.test.ts records it).
+const ENCRYPTED_FIXTURE = path.resolve(__dirname, 'fixtures/deflection-follow-up-encrypted.pb.b64');
 
 describe('surgeEvent replays its recorded histories (determinism)', function () {
   this.timeout(120_000);
@@ -61,5 +65,17 @@ describe('surgeEvent replays its recorded histories (determinism)', function () 
     const history = History.decode(Buffer.from(await readFile(FIXTURE, 'utf8'), 'base64'));
     assert.ok(history.events.length > 100);
     await Worker.runReplayHistory({ workflowBundle: bundle }, history);
+  });
+
+  it('the clear fixture also replays through the encrypting data converter (clear payloads pass through)', async () => {
+    const history = History.decode(Buffer.from(await readFile(FIXTURE, 'utf8'), 'base64'));
+    await Worker.runReplayHistory({ workflowBundle: bundle, dataConverter: encryptingDataConverter(testKeyring([TEST_KEY_A], 'test-a')) }, history);
+  });
+
+  it('the committed encrypted deflection history replays with its test key, also after a rotation to key B', async () => {
+    const history = History.decode(Buffer.from(await readFile(ENCRYPTED_FIXTURE, 'utf8'), 'base64'));
+    assert.ok(!Buffer.from(History.encode(history).finish()).toString('latin1').includes('@example.com'), 'the fixture holds ciphertext');
+    await Worker.runReplayHistory({ workflowBundle: bundle, dataConverter: encryptingDataConverter(testKeyring([TEST_KEY_A], 'test-a')) }, history);
+    await Worker.runReplayHistory({ workflowBundle: bundle, dataConverter: encryptingDataConverter(testKeyring([TEST_KEY_B, TEST_KEY_A], 'test-b')) }, history);
   });
 });

@@ -2,7 +2,8 @@
 // fake activities. Every assertion is about what the workflow decided and what it asked the world to do.
 import assert from 'node:assert/strict';
 import { afterEach, before, beforeEach, describe, it } from 'mocha';
-import { WorkflowExecutionAlreadyStartedError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, WorkflowFailedError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
@@ -184,6 +185,69 @@ describe('surgeEvent workflow (time-skipping server)', function () {
       const accepted = history.events?.filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes) ?? [];
       assert.equal(accepted.length, 3);
       assert.ok(!JSON.stringify(history).includes('got 7'));
+    });
+  });
+
+  it('an unknown queue ID started straight through Temporal never turns on the fallback page; status names the queue', async () => {
+    const world = new FakeWorld();
+    world.unknownQueues.add('q-does-not-exist');
+    const config = await eventConfig(0, 1, { queueIds: ['q-sales', 'q-does-not-exist'] });
+    await withWorker(world, async (taskQueue) => {
+      const handle = await start(taskQueue, { config });
+      await handle.result();
+      const status = await handle.query(statusQuery);
+      assert.deepEqual(status.transitions.filter((t) => t.tier === 4), [], 'tier 4 never moved');
+      assert.equal(world.edgeFlagWrites.some((w) => w.key === 'chat_fallback_active' && w.value), false, 'the fallback page never went on');
+      assert.equal(world.metricCalls, 0, 'no metrics trusted from a config naming an unknown queue');
+      assert.ok(world.verifyCalls >= 50, 'checked every poll until fixed');
+      const last = status.lastSample;
+      assert.ok(last && !last.ok && last.failureClass === 'controller', JSON.stringify(last));
+      assert.match(last.error, /q-does-not-exist/);
+      assert.doesNotMatch(last.error, /q-sales/);
+      assert.equal(status.health.consecutiveFailures, 0, 'tier 4 is not counting');
+      const alerts = world.alerts.filter((a) => /controller misconfigured/.test(a.subject));
+      assert.equal(alerts.length, 1, 'one alert, not one per poll');
+      assert.match(alerts[0]!.body, /q-does-not-exist/);
+    });
+  });
+
+  it('validates its input with the one schema inside the workflow sandbox (zod): a bad config fails naming each field, nothing polled', async () => {
+    const world = new FakeWorld();
+    const good = await eventConfig(0, 1);
+    const config = { ...good, dryRun: 'no', queueIds: ['q-sales', ' q-sales'], modes: { 1: 'bogus' } } as unknown as EventConfig;
+    await withWorker(world, async (taskQueue) => {
+      const handle = await start(taskQueue, { config });
+      const err = await handle.result().then(() => null, (e: unknown) => e);
+      assert.ok(err instanceof WorkflowFailedError && err.cause instanceof ApplicationFailure, String(err));
+      assert.equal(err.cause.type, 'InvalidEventConfig');
+      for (const field of [/dryRun: /, /queueIds\.1: must not be blank/, /modes\.1: /]) assert.match(err.cause.message, field);
+      assert.equal(world.metricCalls + world.verifyCalls, 0);
+    });
+  });
+
+  it('a 60 s Retry-After is waited out by Temporal: no extra call while limited, no failed sample, tiers held', async () => {
+    const world = new FakeWorld();
+    const config = await eventConfig(0, 1, { pollIntervalSeconds: 30 });
+    // The poll at minute 10 gets a 429 with Retry-After: 60.
+    world.rateLimitAt = Date.parse(config.startAt) + 10 * MINUTE;
+    await withWorker(world, async (taskQueue) => {
+      const handle = await start(taskQueue, { config });
+      await handle.result();
+      const status = await handle.query(statusQuery);
+      // The history: the limited activity's second attempt started no sooner than Retry-After after it was scheduled.
+      const history = await handle.fetchHistory();
+      const events = history.events ?? [];
+      const ms = (e: (typeof events)[number]) => Number(e.eventTime?.seconds ?? 0) * 1000 + Math.floor((e.eventTime?.nanos ?? 0) / 1e6);
+      const retried = events.filter((e) => (e.activityTaskStartedEventAttributes?.attempt ?? 1) > 1);
+      assert.equal(retried.length, 1, 'exactly one activity needed a second attempt');
+      const scheduled = events.find((e) => Number(e.eventId) === Number(retried[0]!.activityTaskStartedEventAttributes!.scheduledEventId));
+      assert.ok(ms(retried[0]!) - ms(scheduled!) >= 59_000, `second attempt ${ms(retried[0]!) - ms(scheduled!)} ms after scheduling`);
+      assert.equal(world.rateLimitedCalls, 1);
+      const between = events.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'fetchQueueMetrics' && ms(e) > ms(scheduled!) && ms(e) < ms(retried[0]!));
+      assert.deepEqual(between, [], 'no other metrics call while limited');
+      assert.deepEqual(status.transitions, [], 'nothing moved');
+      assert.equal(status.health.consecutiveFailures, 0);
+      assert.equal(world.alerts.some((a) => a.kind === 'metrics'), false, 'no failed sample, so no metrics alert');
     });
   });
 

@@ -73,6 +73,7 @@ describe('worker killed mid-publish (real dev server, real worker process)', fun
       endAt: new Date(Date.now() + 3_600_000).toISOString(),
       queueIds: ['q-sales'],
       pollIntervalSeconds: 1,
+      simulatedTimeScale: 30, // 1 wall second stands for a real 30 s poll: bounds apply to simulated time
       dataTable: undefined,
       actuators: { 1: [], 2: [{ kind: 'flowVersion', flowId: FLOW, surgeVersion: '2.0', normalVersion: '1.0' }] },
       alerts: { recipients: ['ops@example.com'] },

@@ -9,6 +9,7 @@ import { createGenesysSession } from '../activities/genesys-client';
 import { deflectionDepsFromEnv } from '../activities/deflection';
 import { createNotifyActivities, notifyDepsFromEnv } from '../activities/notify';
 import { loadTemporalConnectConfig } from '../client/temporal-connection';
+import { dataConverterFromEnv, encryptionNotice } from '../client/encryption/data-converter';
 import { TASK_QUEUE } from '../workflows/ids';
 
 const PREBUILT_BUNDLE = path.resolve(__dirname, '../dist/workflow-bundle.js');
@@ -43,6 +44,8 @@ export async function createSurgeWorker(options: { env?: NodeJS.ProcessEnv; deps
   const env = options.env ?? process.env;
   const deps = options.deps ?? activityDepsFromEnv(env);
   const config = loadTemporalConnectConfig(env);
+  // Customer data is encrypted before it leaves this process (client/encryption); a malformed key fails here.
+  const dataConverter = dataConverterFromEnv(env);
   const connection = await NativeConnection.connect(config.connectionOptions);
   // The prebuilt bundle (npm run build) starts in milliseconds; without it, bundle now (development).
   const workflowSource = existsSync(PREBUILT_BUNDLE) ? { workflowBundle: { codePath: PREBUILT_BUNDLE } } : { workflowsPath: require.resolve('../workflows') };
@@ -51,6 +54,7 @@ export async function createSurgeWorker(options: { env?: NodeJS.ProcessEnv; deps
     namespace: config.namespace ?? 'default',
     taskQueue: options.taskQueue ?? TASK_QUEUE,
     ...workflowSource,
+    dataConverter,
     activities: createActivities(deps),
     // A handful of events per worker: small caches, and activities get a moment to finish on shutdown.
     maxCachedWorkflows: 100,
@@ -61,7 +65,7 @@ export async function createSurgeWorker(options: { env?: NodeJS.ProcessEnv; deps
 
 async function run(): Promise<void> {
   const { worker, connection } = await createSurgeWorker();
-  console.log(`surge-fallback worker polling task queue ${TASK_QUEUE}`);
+  console.log(`surge-fallback worker polling task queue ${TASK_QUEUE}; ${encryptionNotice()}`);
   try {
     // Resolves after SIGINT/SIGTERM (installed by the SDK runtime): drains, then stops.
     await worker.run();

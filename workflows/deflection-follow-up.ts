@@ -8,6 +8,7 @@ import {
   ApplicationFailure,
   condition,
   log,
+  patched,
   proxyActivities,
   setCurrentDetails,
   setHandler,
@@ -62,7 +63,8 @@ async function doneBy(done: () => boolean, atMs: number): Promise<boolean> {
 }
 
 export async function deflectionFollowUp(input: DeflectionFollowUpInput): Promise<DeflectionResult> {
-  const checked = validateDeflectionRequest(input?.request);
+  // Histories recorded before the character rules replay with the old checks (the endpoint applies the new ones).
+  const checked = validateDeflectionRequest(input?.request, undefined, patched('deflection-strict-fields'));
   if (!checked.ok) throw ApplicationFailure.nonRetryable(`invalid deflection request: ${describeFieldErrors(checked.errors)}`, 'InvalidDeflectionRequest');
   const request = checked.value;
   if (input.reference !== deflectionReference(request.conversationId)) {

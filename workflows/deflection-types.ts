@@ -2,6 +2,7 @@
 // deflectionFollowUp workflow and its activities. Deterministic and dependency-free apart from the query
 // definition: it is bundled into the workflow sandbox, so no Node built-ins and no clock of its own.
 import { defineQuery } from '@temporalio/workflow';
+import { EVENT_ID_PATTERN } from './ids';
 
 export type DeflectionChannel = 'email' | 'sms';
 export const DEFLECTION_CHANNELS: readonly DeflectionChannel[] = ['email', 'sms'];
@@ -157,6 +158,16 @@ export const DEFLECTION_LIMITS = {
 } as const;
 
 const CONVERSATION_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
+// Bot intents and queue IDs are identifiers; the intent's words reach the customer's email.
+const INTENT = /^[A-Za-z0-9][A-Za-z0-9 _.-]{0,63}$/;
+const QUEUE_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
+// Printable ASCII without spaces: it goes (URL-encoded) into the order link and to the lookup.
+const ORDER_ID = /^[\x21-\x7e]{1,64}$/;
+/** A name is greeted in an email we sign: printable and short, never a link. */
+export const CUSTOMER_NAME_MAX = 64;
+// Controls, format characters (bidi overrides, zero-width), separators, surrogates, private use, unassigned.
+const UNPRINTABLE = /[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}\p{Zl}\p{Zp}]/u;
+const LINK_LIKE = /:\/\/|www\./i;
 const E164 = /^\+[1-9][0-9]{6,14}$/;
 // Deliberately plain: one @, no spaces, a dot in the domain. The mail server is the final judge.
 const EMAIL = /^[^\s@<>()",;]+@[^\s@<>()",;]+\.[^\s@<>()",;]+$/;
@@ -192,6 +203,20 @@ function text(body: Record<string, unknown>, field: string, maxLength: number, e
   return value.trim();
 }
 
+/** Why a customer name can't be greeted as given, or null. Also used to keep older inputs out of emails. */
+export function customerNameProblem(name: string): string | null {
+  if (UNPRINTABLE.test(name)) return 'must be printable text (no control, format or line-break characters)';
+  if ([...name].length > CUSTOMER_NAME_MAX) return `must be at most ${CUSTOMER_NAME_MAX} characters`;
+  if (LINK_LIKE.test(name)) return 'must be a name, not a link';
+  return null;
+}
+
+function pattern(value: string | undefined, field: string, re: RegExp, message: string, errors: FieldError[]): string | undefined {
+  if (value === undefined || re.test(value)) return value;
+  errors.push({ field, message: `${message}, got ${JSON.stringify(value.slice(0, 80))}` });
+  return undefined;
+}
+
 /**
  * Checks a posted body field by field. `nowMs` (the caller's clock) turns `promisedWithinMinutes` into
  * `promisedBy` and rejects deadlines in the past; the workflow re-checks without it (time moves on).
@@ -200,6 +225,11 @@ function text(body: Record<string, unknown>, field: string, maxLength: number, e
 export function validateDeflectionRequest(
   raw: unknown,
   nowMs?: number,
+  /**
+   * The character rules for intent, names, IDs and eventId (added after the first release). The workflow
+   * passes false when replaying a history recorded before them, so promises made then still run.
+   */
+  strict = true,
 ): { ok: true; value: DeflectionRequest & { promisedBy: string } } | { ok: false; errors: FieldError[] } {
   if (!isRecord(raw)) return { ok: false, errors: [{ field: '(body)', message: 'must be a JSON object' }] };
   const errors: FieldError[] = [];
@@ -211,11 +241,22 @@ export function validateDeflectionRequest(
   if (conversationId !== undefined && !CONVERSATION_ID.test(conversationId)) {
     errors.push({ field: 'conversationId', message: 'may hold only letters, digits and . _ : - (it becomes part of the workflow ID)' });
   }
-  const queueId = text(raw, 'queueId', 128, errors, false);
-  const intent = text(raw, 'intent', 100, errors, true);
-  const customerName = text(raw, 'customerName', 100, errors, false);
-  const orderId = text(raw, 'orderId', 64, errors, false);
-  const eventId = text(raw, 'eventId', 64, errors, false);
+  let queueId = text(raw, 'queueId', 128, errors, false);
+  let intent = text(raw, 'intent', strict ? 64 : 100, errors, true);
+  let customerName = text(raw, 'customerName', strict ? 16 * 1024 : 100, errors, false); // strict: customerNameProblem bounds it
+  let orderId = text(raw, 'orderId', 64, errors, false);
+  let eventId = text(raw, 'eventId', 64, errors, false);
+  if (strict) {
+    queueId = pattern(queueId, 'queueId', QUEUE_ID, 'may hold only letters, digits and . _ : -', errors);
+    intent = pattern(intent, 'intent', INTENT, 'must be the bot intent\'s identifier (letters, digits, space, _ . -; at most 64)', errors);
+    orderId = pattern(orderId, 'orderId', ORDER_ID, 'must be printable ASCII without spaces', errors);
+    eventId = pattern(eventId, 'eventId', EVENT_ID_PATTERN, 'must be a surge event ID: 1-63 lowercase letters, digits or dashes', errors);
+    const nameProblem = customerName === undefined ? null : customerNameProblem(customerName);
+    if (nameProblem) {
+      errors.push({ field: 'customerName', message: nameProblem });
+      customerName = undefined;
+    }
+  }
 
   let channel: DeflectionChannel | undefined;
   if (!present(raw.channel)) errors.push({ field: 'channel', message: `is required (${DEFLECTION_CHANNELS.join(' or ')})` });

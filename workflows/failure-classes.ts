@@ -39,6 +39,10 @@ const CLASS_BY_TYPE: Record<string, FailureClass> = {
   CloudflareRateLimited: 'rate-limited',
   CloudflareUnavailable: 'platform',
   CloudflareWriteNotConfirmed: 'platform',
+  // activities/probe.ts: the Messenger bootstrap did not load from the Genesys apps host
+  MessengerUnavailable: 'platform',
+  // activities/genesys.ts: an activity handed input no call could use (a config the schema should have refused)
+  InvalidActivityInput: 'controller',
 };
 
 /**

@@ -5,3 +5,6 @@ export const TASK_QUEUE = 'surge-fallback';
 export function surgeEventWorkflowId(eventId: string): string {
   return `surge-event-${eventId}`;
 }
+
+/** An event ID: it names workflows and rides in alert subjects (`[surge <eventId>]`), so never free text. */
+export const EVENT_ID_PATTERN = /^[a-z0-9][a-z0-9-]{0,62}$/;

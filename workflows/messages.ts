@@ -53,7 +53,7 @@ export interface SurgeStatus {
   automationPaused: boolean;
   pausedReason: string | null;
   tiers: TierStatus[];
-  lastSample: (Sample & { ok: true }) | { ok: false; at: string; error: string } | null;
+  lastSample: Sample | null;
   health: { consecutiveFailures: number; consecutiveHealthy: number; lastError: string | null };
   transitions: Transition[];
   actuations: ActuationRecord[];

@@ -72,6 +72,18 @@ export function evaluate(prev: PolicyState, sample: Sample, config: EventConfig,
   if (config.leading) state.forecast = forecast;
   state.lastSample = sample;
 
+  // Only the platform's failures (or a failure from a history older than classes: platform) count
+  // toward tier 4. The controller's own mistakes hold every counter and raise one alert naming the fix;
+  // a rate limit holds everything and waits for the next poll (Temporal already waited Retry-After).
+  const failureClass = sample.ok ? null : (sample.failureClass ?? 'platform');
+  if (failureClass === 'controller') {
+    state.health = { ...state.health, lastError: sample.ok ? null : sample.error };
+    setAlert(state, actions, 'controller-misconfigured', true, `the controller cannot observe the platform because of its own setup; tiers are held, tier 4 is not counting: ${usable.ok ? '' : usable.error}`);
+    return { state, actions };
+  }
+  if (failureClass === 'rate-limited') return { state, actions };
+  if (sample.ok) setAlert(state, actions, 'controller-misconfigured', false, 'the controller observes the platform again');
+
   // Tier 4 and the metrics alert see every poll: failures are what they are about.
   const healthy = usable.ok && sample.ok && sample.messengerHealthy !== false;
   if (healthy) {
@@ -116,10 +128,10 @@ export function evaluate(prev: PolicyState, sample: Sample, config: EventConfig,
   }
 
   const t4 = config.tiers[4];
-  decide(state, actions, 4, t4.trigger, state.health.consecutiveFailures >= t4.activateAfterFailedProbes,
-    state.health.consecutiveHealthy >= t4.restoreAfterHealthyProbes, {
-      activate: `${state.health.consecutiveFailures} consecutive failed probes (limit ${t4.activateAfterFailedProbes}): ${state.health.lastError ?? ''}`,
-      restore: `${state.health.consecutiveHealthy} consecutive healthy probes (needs ${t4.restoreAfterHealthyProbes})`,
+  decide(state, actions, 4, t4.trigger, state.health.consecutiveFailures >= t4.activate.failedProbes,
+    state.health.consecutiveHealthy >= t4.restore.healthyProbes, {
+      activate: `${state.health.consecutiveFailures} consecutive failed probes (limit ${t4.activate.failedProbes}): ${state.health.lastError ?? ''}`,
+      restore: `${state.health.consecutiveHealthy} consecutive healthy probes (needs ${t4.restore.healthyProbes})`,
     }, now);
 
   return { state, actions };

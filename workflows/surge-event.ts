@@ -3,6 +3,7 @@
 // sleeps until the next poll or an operator's message; at the end it restores every tier and completes.
 // Its history is the audit log.
 import {
+  ActivityFailure,
   ApplicationFailure,
   ChildWorkflowFailure,
   ParentClosePolicy,
@@ -21,6 +22,9 @@ import {
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { SurgeActivities } from '../activities';
+import { ACTUATE_OPTIONS, ALERT_OPTIONS, OBSERVE_OPTIONS } from './activity-options';
+import { failureClassOf } from './failure-classes';
+import { unknownQueuesSample } from './queue-check';
 import { actuatorTargets, tierApplied, type ActuatorTarget } from './actuation';
 import { flowPublish, flowPublishWorkflowId } from './flow-publish';
 import * as messages from './messages';
@@ -29,22 +33,13 @@ import { applyTierMode, endOfEvent, evaluate, highestActiveTier, initialPolicySt
 import { SURGE_EVENT_ID, SURGE_PHASE, SURGE_TIER } from './search-attributes';
 import { TIER_DESCRIPTIONS } from './tiers';
 import { TIERS, type AlertMessage, type EventConfig, type EventPhase, type LeadingSignals, type PolicyAction, type PolicyState, type Sample, type SupportStatus } from './types';
-import { validateEventConfig } from './validate-config';
+import { parseResolvedEventConfig } from './config-schema';
 
-const { fetchQueueMetrics, probeMessengerBootstrap, fetchLeadingSignals } = proxyActivities<SurgeActivities>({
-  // A poll that can't answer quickly is a failed sample (it counts toward tier 4), not a stuck loop.
-  startToCloseTimeout: '20 seconds',
-  retry: { initialInterval: '1s', maximumAttempts: 2 },
-});
-const { writeFlagsRow, setEdgeFlag, setMessengerDeploymentVersion, publishSupportStatus } = proxyActivities<SurgeActivities>({
-  // Bounded: a failing actuator is left unapplied, alerted, and retried on the next poll.
-  startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '2s', backoffCoefficient: 2, maximumAttempts: 3 },
-});
-const { sendAlert } = proxyActivities<SurgeActivities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '5s', backoffCoefficient: 2, maximumAttempts: 5 },
-});
+// issue 11 (sensing): the retry budget lives in workflows/activity-options.ts, the one place to read it.
+// issue 14 (leading): fetchLeadingSignals is an observe read like the metrics (same budget).
+const { fetchQueueMetrics, probeMessengerBootstrap, verifyQueues, fetchLeadingSignals } = proxyActivities<SurgeActivities>(OBSERVE_OPTIONS);
+const { writeFlagsRow, setEdgeFlag, setMessengerDeploymentVersion, publishSupportStatus } = proxyActivities<SurgeActivities>(ACTUATE_OPTIONS);
+const { sendAlert } = proxyActivities<SurgeActivities>(ALERT_OPTIONS);
 
 export interface SurgeEventInput {
   config: EventConfig;
@@ -76,11 +71,12 @@ const CONTINUE_AS_NEW_AFTER_EVENTS = 3_900;
 const MAX_SERIES_KEPT = 360;
 
 export async function surgeEvent(input: SurgeEventInput): Promise<SurgeEventResult> {
-  const { config } = input;
-  const problems = validateEventConfig(config);
-  if (problems.length > 0) {
-    throw ApplicationFailure.nonRetryable(`invalid event config: ${problems.join('; ')}`, 'InvalidEventConfig');
+  // issue 11 (sensing): the one schema validates (and normalizes an old tier-4 shape) with no defaults.
+  const parsed = parseResolvedEventConfig(input.config);
+  if (!parsed.ok) {
+    throw ApplicationFailure.nonRetryable(`invalid event config: ${parsed.problems.join('; ')}`, 'InvalidEventConfig');
   }
+  const { config } = parsed;
   const startMs = Date.parse(config.startAt);
   const endMs = Date.parse(config.endAt);
   const now = () => new Date().toISOString();
@@ -207,6 +203,9 @@ export async function surgeEvent(input: SurgeEventInput): Promise<SurgeEventResu
     } else if (action.type === 'recommend') {
       const r = action.recommendation;
       queueAlert('recommendation', `approve tier ${r.tier}? (${r.action})`, `The rule for tier ${r.tier} is met: ${r.reason}. Tier ${r.tier} is manual: an operator decides (force it on, or leave it).`);
+    } else if (action.condition === 'controller-misconfigured') {
+      // issue 11 (sensing): the controller's own mistake; one alert naming the fix, never tier 4.
+      queueAlert('metrics', action.raised ? 'controller misconfigured: tiers held' : 'controller observes the platform again', action.message);
     } else if (action.condition === 'metrics-unavailable') {
       queueAlert('metrics', action.raised ? 'queue metrics unavailable' : 'queue metrics back', action.message);
     } else if (action.condition.startsWith('actuator-failed')) {
@@ -312,22 +311,40 @@ export async function surgeEvent(input: SurgeEventInput): Promise<SurgeEventResu
 
   // ------------------------------------------------------------------ sampling
 
+  let queuesVerified = false; // issue 11 (sensing)
+
   async function takeSample(): Promise<Sample> {
-    const probe = config.messengerProbeUrl ? probeMessengerBootstrap({ url: config.messengerProbeUrl }).catch(() => ({ healthy: false })) : null;
-    const leading = readLeadingSignals();
+    // issue 11 (sensing): keep the probe's failure so a controller-class one (URL reaching our edge's stub) is not tier 4's.
+    const probe = config.messengerProbeUrl ? probeMessengerBootstrap({ url: config.messengerProbeUrl }).catch((failure: unknown) => ({ healthy: false, failure })) : null;
+    let leading: Promise<LeadingSignals | undefined> = Promise.resolve(undefined); // issue 14 (leading)
     try {
+      // issue 11 (sensing): the first active poll of each run checks the queue IDs exist; unknown ones are
+      // a controller failure naming them (never tier 4). Patched: older histories have no such activity.
+      if (!queuesVerified && patched('verify-queues')) {
+        const { unknown } = await verifyQueues({ queueIds: config.queueIds });
+        if (unknown.length > 0) {
+          await probe;
+          return unknownQueuesSample(unknown, now());
+        }
+        queuesVerified = true;
+      }
+      leading = readLeadingSignals(); // issue 14 (leading): beside the metrics, once the queues are known
       const metrics = await fetchQueueMetrics({ queueIds: config.queueIds });
-      const messengerHealthy = probe ? (await probe).healthy : undefined;
-      const signals = await leading;
-      return { ok: true, ...metrics, ...(messengerHealthy === undefined ? {} : { messengerHealthy }), ...(signals ? { leading: signals } : {}) };
+      const probed = probe ? await probe : undefined;
+      const signals = await leading; // issue 14 (leading)
+      if (probed && 'failure' in probed && failureClassOf(applicationFailureType(probed.failure)) === 'controller') {
+        return { ok: false, at: now(), error: failureMessage(probed.failure), failureClass: 'controller' }; // issue 11 (sensing)
+      }
+      const messengerHealthy = probed?.healthy;
+      return { ok: true, ...metrics, ...(messengerHealthy === undefined ? {} : { messengerHealthy }), ...(signals ? { leading: signals } : {}) }; // issue 14 (leading): signals
     } catch (err) {
       await probe;
-      await leading;
+      await leading; // issue 14 (leading)
       return { ok: false, at: now(), error: failureMessage(err) };
     }
   }
 
-  // Leading signals (issue 14): one extra read per poll beside the metrics, merged into the sample. Only with
+  // issue 14 (leading): the leading signals, one extra read per poll beside the metrics, merged into the sample. Only with
   // `config.leading`, and patched so histories from before it replay. A failed read leaves them out: the
   // leading rules are then not met and the lagging rules decide alone (nothing is held, nothing switched on).
   async function readLeadingSignals(): Promise<LeadingSignals | undefined> {
@@ -414,7 +431,7 @@ export async function surgeEvent(input: SurgeEventInput): Promise<SurgeEventResu
       const sample = await takeSample();
       if (sample.ok) series = [...series, { at: sample.at, waiting: sample.waiting, agentsAvailable: sample.agentsAvailable }].slice(-MAX_SERIES_KEPT);
       act(evaluate(policy, sample, config, now()));
-      // The forecast the policy just made rides on the series point (dashboard chart).
+      // issue 14 (leading): the forecast the policy just made rides on the series point (dashboard chart).
       const f = policy.forecast;
       if (sample.ok && f && f.at === sample.at && series.length > 0) {
         series[series.length - 1] = { ...series[series.length - 1], forecastWaiting: f.forecastWaiting, ...(f.botLoad === undefined ? {} : { botLoad: f.botLoad }) };
@@ -451,6 +468,12 @@ function supportStatus(fallbackActive: boolean, updatedAt: string): SupportStatu
   return fallbackActive
     ? { level: 'outage', message: 'Chat is temporarily unavailable. The self-service answers below work, and email reaches us.', updatedAt }
     : { level: 'ok', message: 'All support channels are available.', updatedAt };
+}
+
+/** The ApplicationFailure type behind an activity failure (issue 11, sensing), for failureClassOf. */
+function applicationFailureType(err: unknown): string | undefined {
+  const cause = err instanceof ActivityFailure ? err.cause : err;
+  return cause instanceof ApplicationFailure ? (cause.type ?? undefined) : undefined;
 }
 
 function failureMessage(err: unknown): string {

@@ -20,132 +20,18 @@ export type EventPhase = 'scheduled' | 'active' | 'ending' | 'ended' | 'ended-wi
 // Event configuration (the workflow input; never holds a secret)
 // ---------------------------------------------------------------------------------------------
 
-/**
- * A condition on one queue sample. Every bound given must hold (AND); at least one is required.
- * Bounds are strict: `waitingAbove: 50` is met by 51, not by 50.
- */
-export interface MetricCondition {
-  waitingAbove?: number;
-  waitingBelow?: number;
-  agentsAvailableBelow?: number;
-  agentsAvailableAbove?: number;
-}
-
-/**
- * How long a condition must hold before the rule fires. Exactly one of:
- * - `sustainSeconds`: every sample in a window this long meets the condition, and samples cover the window;
- * - `consecutivePolls`: this many successive good samples meet the condition.
- */
-export interface MetricRule extends MetricCondition {
-  sustainSeconds?: number;
-  consecutivePolls?: number;
-}
-
-/**
- * A condition on the leading signals (workflows/forecast.ts). Every bound given must hold (AND); at least one
- * is required; bounds are strict. A sample without leading signals (old histories, a failed leading read)
- * never meets one.
- */
-export interface LeadingCondition {
-  /** Waiting expected `leading.horizonSeconds` ahead (queue arrival rate and trend against agent capacity). */
-  forecastWaitingAbove?: number;
-  /** Conversations offered to the event's queues per minute (nOffered over `leading.arrivalWindowSeconds`). */
-  arrivalRateAbove?: number;
-  /** Bot sessions now (oFlow) over `leading.botConcurrencyLimit`: 0.9 is 90% of the limit. */
-  botLoadAbove?: number;
-  /** Bot sessions expected `leading.horizonSeconds` ahead (their trend since the last poll) over the limit. */
-  forecastBotLoadAbove?: number;
-}
-
-/** A leading condition held for `sustainSeconds` or `consecutivePolls` (exactly one), as for a MetricRule. */
-export interface LeadingRule extends LeadingCondition {
-  sustainSeconds?: number;
-  consecutivePolls?: number;
-}
-
-/** Tiers 1-3 act on queue metrics. */
-export interface MetricTierConfig {
-  /** `auto` lets the rules move the tier; `manual` only recommends (tier 3's default). */
-  trigger: 'auto' | 'manual';
-  activate: MetricRule;
-  restore: MetricRule;
-  /**
-   * A second way in: the tier activates when `activate` OR `activateEarly` is met, and restores only on
-   * `restore`, so a forecast can bring a tier on early but never hold it on by itself.
-   */
-  activateEarly?: LeadingRule;
-}
-
-/** How the leading signals are read and turned into a forecast (needed by any `activateEarly` rule). */
-export interface LeadingConfig {
-  /** Seconds ahead the forecasts look. */
-  horizonSeconds: number;
-  /** The arrival rate is the conversations offered over this many seconds (whole minutes, 2 to 15). */
-  arrivalWindowSeconds: number;
-  /** Messaging conversations an agent takes at once (the queues' utilization setting). */
-  agentConcurrency: number;
-  /** Mean handle time of a messaging conversation. */
-  handleTimeSeconds: number;
-  /** Mean time a customer waits in queue before abandoning; absent: nobody abandons (a pessimistic forecast). */
-  patienceSeconds?: number;
-  /** The bot flow whose sessions (oFlow) count against its concurrency limit; both or neither. */
-  botFlowId?: string;
-  botConcurrencyLimit?: number;
-}
-
-/** Tier 4 acts on the health of the platform itself (failed metric polls or messenger probes). */
-export interface HealthTierConfig {
-  trigger: 'auto' | 'manual';
-  activateAfterFailedProbes: number;
-  restoreAfterHealthyProbes: number;
-}
-
-/** How a tier reaches the customer. Several actuators may serve one tier. */
-export type ActuatorConfig =
-  /** Publish `surgeVersion` of an Architect flow on activate, `normalVersion` on restore. */
-  | { kind: 'flowVersion'; flowId: string; surgeVersion: string; normalVersion: string }
-  /** The tier's boolean column in the event's data-table flags row (read by bot and inbound flows). */
-  | { kind: 'dataTableFlag' }
-  /** A Cloudflare KV key the edge Worker reads ("true"/"false"). */
-  | { kind: 'edgeFlag'; key: 'chat_surge_active' | 'chat_fallback_active' }
-  /** Repoint a Web Messaging deployment to another configuration version (reaches mobile SDK users). */
-  | { kind: 'messengerDeployment'; deploymentId: string; surgeConfigurationVersion: string; normalConfigurationVersion: string };
-
-export interface EventConfig {
-  /** Lowercase letters, digits and dashes; the workflow ID is `surge-event-<eventId>`. */
-  eventId: string;
-  name: string;
-  /** ISO 8601 instants. */
-  startAt: string;
-  endAt: string;
-  /** Genesys queue IDs whose message-media metrics are summed. */
-  queueIds: string[];
-  pollIntervalSeconds: number;
-  /** A sample older than this when it is evaluated counts as failed. */
-  staleAfterSeconds: number;
-  dryRun: boolean;
-  tiers: {
-    1: MetricTierConfig;
-    2: MetricTierConfig;
-    3: MetricTierConfig;
-    4: HealthTierConfig;
-  };
-  actuators: {
-    1: ActuatorConfig[];
-    2: ActuatorConfig[];
-    3: ActuatorConfig[];
-    4: ActuatorConfig[];
-  };
-  /** A URL serving the Messenger bootstrap (through the edge) probed each poll; failures count toward tier 4. */
-  messengerProbeUrl?: string;
-  /** The Architect data table that holds the flags row; required when any tier uses `dataTableFlag`. */
-  dataTable?: { datatableId: string; rowKey: string };
-  alerts: { recipients: string[]; dashboardUrl?: string; temporalUiUrl?: string };
-  /** Initial per-tier operator modes (default all `auto`). */
-  modes?: Partial<Record<TierNumber, TierMode>>;
-  /** Leading signals: absent, nothing extra is read and no `activateEarly` rule may be set. */
-  leading?: LeadingConfig;
-}
+// The shape and every rule live in workflows/config-schema.ts (one zod schema); the types are inferred from it.
+export type {
+  ActuatorConfig,
+  EventConfig,
+  HealthTierConfig,
+  LeadingCondition,
+  LeadingConfig,
+  LeadingRule,
+  MetricCondition,
+  MetricRule,
+  MetricTierConfig,
+} from './config-schema';
 
 // ---------------------------------------------------------------------------------------------
 // Samples
@@ -250,7 +136,7 @@ export interface Transition {
 }
 
 /** Alert conditions raised once and cleared once, so a persisting problem sends one email, not a storm. */
-export type AlertCondition = 'metrics-unavailable' | `actuator-failed-tier-${TierNumber}` | `recommendation-tier-${TierNumber}`;
+export type AlertCondition = 'metrics-unavailable' | 'controller-misconfigured' | `actuator-failed-tier-${TierNumber}` | `recommendation-tier-${TierNumber}`;
 
 export interface PolicyState {
   tiers: Record<TierNumber, TierState>;

@@ -109,7 +109,7 @@ interface CheckOptions {
 export function registerCheckCommand(program: Command): void {
   program
     .command('check')
-    .description('validate an event config and check every lever it uses (credentials, queues, flows and both versions, data table, KV write, fallback page cache, SMTP)')
+    .description('validate an event config and check every lever it uses (credentials, queues, flows and both versions, data table, KV write, fallback page, SMTP)')
     .argument('<event-config>', 'path to the event config file (JSON or YAML)')
     .option('--json', 'print the report as JSON')
     .addOption(new Option('--fallback-url <url>', "the static fallback page's public URL: checks its CF-Cache-Status").env('SURGE_FALLBACK_PAGE_URL'))

@@ -1,7 +1,10 @@
 // Event lifecycle and overrides: start, status, tier, pause, resume, end, list.
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { userInfo } from 'node:os';
-import { loadEventConfig } from '../event-config';
+import { createGenesysActivities } from '../../activities/genesys';
+import { createGenesysSession } from '../../activities/genesys-client';
+import { EventConfigError, checkNotOver, loadEventConfig } from '../event-config';
+import type { EventConfig } from '../../workflows/types';
 import { formatStatus, table } from '../format-status';
 import { SurgeClient } from '../surge-client';
 import { connectTemporal } from '../temporal-connection';
@@ -25,6 +28,21 @@ function parseTier(value: string): TierNumber {
   return n as TierNumber;
 }
 
+/**
+ * Every queue ID must exist before the event starts: an unknown one is refused by name (the workflow's
+ * first poll checks again, for starts that bypass the CLI). Needs this shell's GENESYS_* settings.
+ */
+export async function refuseUnknownQueues(config: EventConfig, source: string, env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  if (!env.GENESYS_CLIENT_ID || !env.GENESYS_CLIENT_SECRET || !(env.GENESYS_REGION || env.GENESYS_GATEWAY_URL)) {
+    console.warn('queue IDs not checked here (GENESYS_CLIENT_ID, GENESYS_CLIENT_SECRET and GENESYS_REGION are not set); the event checks them on its first poll');
+    return;
+  }
+  const { unknown } = await createGenesysActivities(createGenesysSession(env)).verifyQueues({ queueIds: config.queueIds });
+  if (unknown.length > 0) {
+    throw new EventConfigError(source, unknown.map((id) => `queueIds.${config.queueIds.indexOf(id)}: queue ${id} does not exist in Genesys Cloud (or the OAuth client cannot see its division)`));
+  }
+}
+
 export function registerEventCommands(program: Command): void {
   program
     .command('start')
@@ -45,6 +63,8 @@ export function registerEventCommands(program: Command): void {
         console.log(JSON.stringify(config, null, 2));
         return;
       }
+      checkNotOver(config);
+      await refuseUnknownQueues(config, file);
       const started = await (await surgeClient()).startEvent(config, { attach: opts.attach, checkLeadTimeMs: opts.checkLead * 3_600_000 });
       console.log(
         `${started.attached ? 'attached to running' : 'started'} event ${config.eventId}: workflow ${started.workflowId} (run ${started.runId})` +

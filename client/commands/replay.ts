@@ -2,8 +2,8 @@
 // runs, printing when each tier would have moved. Nothing is touched: threshold tuning, offline.
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { parseMetricsCsv } from '../../sandbox/drill/metrics-csv';
-import { replaySamples, type ReplayResult } from '../../sandbox/drill/replay';
+import { parseMetricsCsv } from '../replay/metrics-csv';
+import { replaySamples, type ReplayResult } from '../replay/replay';
 import { TIER_DESCRIPTIONS } from '../../workflows/tiers';
 import { loadEventConfig } from '../event-config';
 

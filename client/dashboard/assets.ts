@@ -1,8 +1,9 @@
-// The page's files, loaded once at startup: HTML/CSS/SVG as they are, the script compiled from TypeScript
-// by esbuild (so the page is type-checked with the rest of the project and no build step is needed).
-import { build } from 'esbuild';
+// The page's files, loaded once at startup: HTML/CSS/SVG as they are, the script compiled from TypeScript.
+// Production (NODE_ENV=production) serves the script `npm run build` wrote to dist/dashboard/ and never needs esbuild
+// (a dev dependency). A dev checkout compiles it on the fly, so edits to public/app.ts show on restart.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { compileDashboardScript, PREBUILT_DASHBOARD_SCRIPT } from './compile-script';
 
 export interface Asset {
   body: Buffer;
@@ -17,23 +18,20 @@ const STATIC_FILES: Record<string, string> = {
   'favicon.svg': 'image/svg+xml',
 };
 
-export async function loadAssets(): Promise<Map<string, Asset>> {
+export async function loadAssets(env: NodeJS.ProcessEnv = process.env): Promise<Map<string, Asset>> {
   const assets = new Map<string, Asset>();
   for (const [name, contentType] of Object.entries(STATIC_FILES)) {
     assets.set(name, { body: await readFile(join(PUBLIC_DIR, name)), contentType });
   }
-  const result = await build({
-    entryPoints: [join(PUBLIC_DIR, 'app.ts')],
-    bundle: true,
-    write: false,
-    format: 'iife',
-    target: 'es2022',
-    minify: false,
-    sourcemap: false,
-    logLevel: 'silent',
-  });
-  const js = result.outputFiles[0];
-  if (!js) throw new Error('esbuild produced no output for client/dashboard/public/app.ts');
-  assets.set('app.js', { body: Buffer.from(js.contents), contentType: 'text/javascript; charset=utf-8' });
+  const script = env.NODE_ENV === 'production' ? await readPrebuiltScript() : await compileDashboardScript();
+  assets.set('app.js', { body: script, contentType: 'text/javascript; charset=utf-8' });
   return assets;
+}
+
+async function readPrebuiltScript(): Promise<Buffer> {
+  try {
+    return await readFile(PREBUILT_DASHBOARD_SCRIPT);
+  } catch (err) {
+    throw new Error(`the dashboard's script is not built (${PREBUILT_DASHBOARD_SCRIPT}: ${(err as NodeJS.ErrnoException).code ?? String(err)}): run \`npm run build\` before starting in production`);
+  }
 }

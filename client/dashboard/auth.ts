@@ -53,11 +53,22 @@ function sameSecret(given: string, expected: string): boolean {
   return timingSafeEqual(a, b);
 }
 
+/**
+ * The request's cookies. One that can't be decoded (`foo=%`) is skipped, not fatal: cookies on one host are
+ * shared across ports, so another app's cookie must not lock an operator out. The first of a name wins.
+ */
 export function parseCookies(header: string | undefined): Map<string, string> {
   const cookies = new Map<string, string>();
   for (const part of (header ?? '').split(';')) {
     const eq = part.indexOf('=');
-    if (eq > 0) cookies.set(part.slice(0, eq).trim(), decodeURIComponent(part.slice(eq + 1).trim()));
+    if (eq <= 0) continue;
+    const name = part.slice(0, eq).trim();
+    if (name === '' || cookies.has(name)) continue;
+    try {
+      cookies.set(name, decodeURIComponent(part.slice(eq + 1).trim()));
+    } catch {
+      // malformed percent-encoding: not ours, ignored
+    }
   }
   return cookies;
 }
@@ -74,6 +85,8 @@ export interface Authenticator {
   /** Checks a token typed into the login form; on success a new session and its cookie value. */
   login(secret: string): { sessionId: string; operator: string } | null;
   logout(sessionId: string): void;
+  /** Whether a session is still signed in and unexpired (live streams end when it is not). */
+  sessionActive(sessionId: string): boolean;
   /** Why a state-changing request must be refused, or null when it comes from our page. */
   forgeryProblem(req: IncomingMessage, operator: Operator): string | null;
   readonly basicAuthEnabled: boolean;
@@ -128,6 +141,11 @@ export function createAuthenticator(options: AuthOptions): Authenticator {
     },
     logout(sessionId) {
       sessions.delete(sessionId);
+    },
+    sessionActive(sessionId) {
+      const session = sessions.get(sessionId);
+      if (session && session.expiresAt < Date.now()) sessions.delete(sessionId);
+      return session !== undefined && session.expiresAt >= Date.now();
     },
     forgeryProblem(req, operator) {
       const fetchSite = req.headers['sec-fetch-site'];

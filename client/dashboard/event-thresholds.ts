@@ -5,7 +5,7 @@ import type { Client } from '@temporalio/client';
 import { decodeFromPayloadsAtIndex } from '@temporalio/common/lib/internal-non-workflow';
 import type { SurgeEventInput } from '../../workflows/surge-event';
 import { surgeEventWorkflowId } from '../../workflows/ids';
-import type { EventConfig, MetricRule, TierNumber } from '../../workflows/types';
+import type { EventConfig, HealthTierConfig, MetricRule, TierNumber } from '../../workflows/types';
 
 export interface Threshold {
   tier: TierNumber;
@@ -23,7 +23,7 @@ export interface Threshold {
 export interface EventThresholds {
   pollIntervalSeconds: number;
   thresholds: Threshold[];
-  tier4: { activateAfterFailedProbes: number; restoreAfterHealthyProbes: number; trigger: 'auto' | 'manual' };
+  tier4: HealthTierConfig;
 }
 
 export function thresholdsOf(config: EventConfig): EventThresholds {

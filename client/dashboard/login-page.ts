@@ -3,6 +3,7 @@ const MESSAGES = {
   none: '',
   wrong: 'That token was not accepted. Check DASHBOARD_TOKEN and try again.',
   required: 'Sign in with your operator token to see events.',
+  throttled: 'Too many sign-in attempts from this address. Wait a few minutes and try again.',
 } as const;
 
 export type LoginMessage = keyof typeof MESSAGES;

@@ -4,7 +4,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SurgeClientError, type SurgeClient } from '../surge-client';
-import { surgeEventWorkflowId } from '../../workflows/ids';
+import { EVENT_ID_PATTERN, surgeEventWorkflowId } from '../../workflows/ids';
 import type { SurgeStatus } from '../../workflows/messages';
 import type { TierMode, TierNumber } from '../../workflows/types';
 import { loadAssets, type Asset } from './assets';
@@ -12,6 +12,8 @@ import { createAuthenticator, checkOrigin, parseBasicAuth, parseTokens, SESSION_
 import { createThresholdSource, type ThresholdSource } from './event-thresholds';
 import { HttpError, readForm, readJsonObject, sendError, sendJson, setSecurityHeaders } from './http-util';
 import { loginPage } from './login-page';
+import { clientAddress } from '../client-address';
+import { createRateLimiter, type RateLimit } from '../rate-limit';
 
 export interface DashboardOptions {
   surge: SurgeClient;
@@ -26,9 +28,19 @@ export interface DashboardOptions {
   thresholds?: ThresholdSource;
   /** Where request failures are reported (never with credentials). */
   log?: (line: string) => void;
+  /** The address operators open (DASHBOARD_PUBLIC_URL): https makes the session cookie `Secure`. */
+  publicUrl?: string;
+  /** Proxy hops whose X-Forwarded-For is trusted to name the client (default 0: the socket's peer). */
+  trustProxyHops?: number;
+  /** Failed sign-ins and bearer/basic attempts per client: default 10, earned back over 15 minutes. */
+  authFailureLimit?: RateLimit;
+  /** How long a sign-in lasts (default 12 h). */
+  sessionTtlMs?: number;
 }
 
-const EVENT_ID = /^[a-z0-9][a-z0-9-]{0,62}$/;
+export const DEFAULT_AUTH_FAILURE_LIMIT: RateLimit = { limit: 10, windowMs: 15 * 60_000 };
+
+const EVENT_ID = EVENT_ID_PATTERN;
 
 type Handler = (ctx: { req: IncomingMessage; res: ServerResponse; params: string[]; operator: Operator }) => Promise<void>;
 interface Route {
@@ -46,7 +58,14 @@ export async function createDashboardServer(options: DashboardOptions): Promise<
       const basic = typeof options.basicAuth === 'string' ? parseBasicAuth(options.basicAuth) : options.basicAuth;
       return basic ? { basicAuth: basic } : {};
     })(),
+    ...(options.sessionTtlMs !== undefined ? { sessionTtlMs: options.sessionTtlMs } : {}),
   });
+  // Decided by configuration, never by a header the client sends (X-Forwarded-Proto can be forged).
+  const secureCookie = options.publicUrl !== undefined && new URL(options.publicUrl).protocol === 'https:' ? '; Secure' : '';
+  const authFailures = createRateLimiter(options.authFailureLimit ?? DEFAULT_AUTH_FAILURE_LIMIT);
+  const trustProxyHops = options.trustProxyHops ?? 0;
+  // Live streams by session, so signing out ends them at once.
+  const streamsBySession = new Map<string, Set<() => void>>();
   const assets = await loadAssets();
   const surge = options.surge;
   const namespace = surge.client.options.namespace;
@@ -98,7 +117,7 @@ export async function createDashboardServer(options: DashboardOptions): Promise<
       method: 'GET',
       pattern: /^\/api\/events\/([^/]+)\/stream$/,
       changesState: false,
-      handler: async ({ req, res, params }) => streamStatus(req, res, eventId(params[0])),
+      handler: async ({ req, res, params, operator }) => streamStatus(req, res, eventId(params[0]), operator),
     },
     {
       method: 'POST',
@@ -149,44 +168,77 @@ export async function createDashboardServer(options: DashboardOptions): Promise<
       pattern: /^\/logout$/,
       changesState: true,
       handler: async ({ res, operator }) => {
-        if (operator.sessionId) auth.logout(operator.sessionId);
-        res.setHeader('Set-Cookie', `${SESSION_COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0`);
+        if (operator.sessionId) {
+          auth.logout(operator.sessionId);
+          for (const end of streamsBySession.get(operator.sessionId) ?? []) end();
+        }
+        res.setHeader('Set-Cookie', `${SESSION_COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0${secureCookie}`);
         sendJson(res, 200, { loggedOut: true });
       },
     },
   ];
 
-  /** Pushes the status whenever it changes (checked every streamIntervalMs), until the browser goes away. */
-  async function streamStatus(req: IncomingMessage, res: ServerResponse, id: string): Promise<void> {
+  /**
+   * Pushes the status whenever it changes (checked every streamIntervalMs), until the browser goes away or
+   * the session behind it ends (signed out or expired: `event: signed-out`, then the stream closes).
+   */
+  async function streamStatus(req: IncomingMessage, res: ServerResponse, id: string, operator: Operator): Promise<void> {
     const first = await surge.status(id); // unknown events answer 404 before the stream opens
     res.writeHead(200, { 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-store', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
     let last = '';
     let closed = false;
     let timer: NodeJS.Timeout | undefined;
+    const sessionId = operator.sessionId;
+    const stop = () => {
+      closed = true;
+      clearTimeout(timer);
+      const set = sessionId ? streamsBySession.get(sessionId) : undefined;
+      if (set?.delete(end) && set.size === 0) streamsBySession.delete(sessionId!);
+    };
+    const end = () => {
+      if (closed) return;
+      stop();
+      res.end('event: signed-out\ndata: {}\n\n');
+    };
+    if (sessionId) {
+      const set = streamsBySession.get(sessionId) ?? new Set();
+      streamsBySession.set(sessionId, set.add(end));
+    }
     const push = async (status: SurgeStatus) => {
       const data = JSON.stringify({ status, workflowUrl: workflowUrl(id), thresholds: await thresholds.get(id) });
+      if (closed) return;
       if (data !== last) res.write(`event: status\ndata: ${data}\n\n`);
       else res.write(': unchanged\n\n'); // keeps proxies from timing the stream out
       last = data;
     };
     const tick = async () => {
+      if (sessionId && !auth.sessionActive(sessionId)) return end();
       try {
         await push(await surge.status(id));
       } catch (err) {
-        res.write(`event: problem\ndata: ${JSON.stringify({ error: (err as Error).message })}\n\n`);
+        if (!closed) res.write(`event: problem\ndata: ${JSON.stringify({ error: (err as Error).message })}\n\n`);
       }
       if (!closed) timer = setTimeout(() => void tick(), streamIntervalMs);
     };
-    req.on('close', () => {
-      closed = true;
-      clearTimeout(timer);
-    });
+    req.on('close', stop);
     res.write(`retry: ${Math.max(1000, streamIntervalMs)}\n\n`);
     await push(first);
-    timer = setTimeout(() => void tick(), streamIntervalMs);
+    if (!closed) timer = setTimeout(() => void tick(), streamIntervalMs);
+  }
+
+  /** 429 with Retry-After when this client has used up its failed attempts; true when answered. */
+  function throttled(req: IncomingMessage, res: ServerResponse, client: string, path: string): boolean {
+    const wait = authFailures.wait(client);
+    if (wait === 0) return false;
+    res.setHeader('Retry-After', String(wait));
+    res.setHeader('Connection', 'close'); // the body stays unread: closed, not drained
+    if (path === '/login') sendHtml(res, 429, loginPage('throttled'));
+    else sendError(res, 429, `too many failed sign-in attempts from this client; retry after ${wait} s`, { retryAfterSeconds: wait });
+    return true;
   }
 
   function sendUnauthorized(req: IncomingMessage, res: ServerResponse, path: string): void {
+    if (!req.complete) res.setHeader('Connection', 'close'); // a stranger's body is closed on, never drained
     if (auth.basicAuthEnabled) res.setHeader('WWW-Authenticate', 'Basic realm="surge-fallback ops", charset="UTF-8"');
     if (path.startsWith('/api/')) return sendError(res, 401, 'authentication required: send Authorization: Bearer <operator token>, basic auth, or sign in at /login');
     if (auth.tokenEnabled) return sendHtml(res, 401, loginPage('required'));
@@ -197,11 +249,15 @@ export async function createDashboardServer(options: DashboardOptions): Promise<
     // No session yet, so no CSRF token: the origin check alone stops a forged login.
     const originProblem = checkOrigin(req);
     if (originProblem) return sendError(res, 403, originProblem);
+    const client = clientAddress(req, trustProxyHops);
+    if (throttled(req, res, client, '/login')) return;
     const form = await readForm(req);
     const session = auth.login(form.get('token') ?? '');
-    if (!session) return sendHtml(res, 401, loginPage('wrong'));
-    const secure = (req.headers['x-forwarded-proto'] ?? '') === 'https' ? '; Secure' : '';
-    res.writeHead(303, { Location: '/', 'Set-Cookie': `${SESSION_COOKIE}=${session.sessionId}; HttpOnly; SameSite=Strict; Path=/${secure}` });
+    if (!session) {
+      authFailures.take(client);
+      return sendHtml(res, 401, loginPage('wrong'));
+    }
+    res.writeHead(303, { Location: '/', 'Set-Cookie': `${SESSION_COOKIE}=${session.sessionId}; HttpOnly; SameSite=Strict; Path=/${secureCookie}` });
     res.end();
   }
 
@@ -219,8 +275,15 @@ export async function createDashboardServer(options: DashboardOptions): Promise<
       return handleLogin(req, res);
     }
 
+    // Bearer and basic credentials are guessed one request at a time: counted like sign-ins.
+    const client = clientAddress(req, trustProxyHops);
+    const triesCredentials = req.headers.authorization !== undefined;
+    if (triesCredentials && throttled(req, res, client, path)) return;
     const operator = auth.identify(req);
-    if (!operator) return sendUnauthorized(req, res, path);
+    if (!operator) {
+      if (triesCredentials) authFailures.take(client);
+      return sendUnauthorized(req, res, path);
+    }
 
     if (path === '/' && method === 'GET') return sendAsset(res, assets.get('index.html')!);
     for (const route of routes) {

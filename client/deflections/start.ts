@@ -3,7 +3,7 @@
 // REJECT_DUPLICATE keeps a call after the promise was kept from making a second one. Either way the caller
 // gets the first promise's reference and deadline.
 import { randomUUID } from 'node:crypto';
-import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/common';
 import { deflectionFollowUp } from '../../workflows/deflection-follow-up';
 import { deflectionReference, deflectionWorkflowId, type DeflectionFollowUpInput, type DeflectionRequest, type DeflectionResponse } from '../../workflows/deflection-types';
@@ -51,4 +51,16 @@ export async function startDeflection(client: Client, request: DeflectionRequest
   const found = (await handle.describe()).memo as PromiseMemo | undefined;
   const created = found?.startRequestId === startRequestId;
   return { reference: found?.reference ?? reference, workflowId, promisedBy: found?.promisedBy ?? request.promisedBy, created };
+}
+
+/** The promise an earlier call made for this conversation (running or closed), or null when there is none. */
+export async function findDeflection(client: Client, conversationId: string): Promise<DeflectionResponse | null> {
+  const workflowId = deflectionWorkflowId(conversationId);
+  try {
+    const memo = (await client.workflow.getHandle(workflowId).describe()).memo as PromiseMemo | undefined;
+    return { reference: memo?.reference ?? deflectionReference(conversationId), workflowId, promisedBy: memo?.promisedBy ?? '', created: false };
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return null;
+    throw err;
+  }
 }

@@ -17,12 +17,18 @@
       (w.location.protocol === 'https:' ? '; Secure' : '');
   }
 
-  // A conversation begins, or an existing one is restored on this page load.
-  genesys('subscribe', 'MessagingService.conversationStarted', function () { remember(true); });
+  // Event names and data are Genesys Messenger's own (MessagingService plugin events:
+  // https://developer.genesys.cloud/commdigital/digital/webmessaging/messengersdk/SDKCommandsEvents/messagingServicePlugin).
+  // `started` is published when the messaging session starts with the server (`newSession: true` for a brand-new
+  // one); `restored` on a page load that resumes a stored session. Either means the visitor is talking to us.
+  // Any `started` counts, not only newSession: keeping the real Messenger for someone who only opened it is the
+  // safe side of the mistake.
+  genesys('subscribe', 'MessagingService.started', function () { remember(true); });
   genesys('subscribe', 'MessagingService.restored', function () { remember(true); });
-  // The conversation is over (ended by the agent, cleared by the visitor, or the session is gone).
-  var ended = ['conversationDisconnected', 'readOnlyConversation', 'conversationCleared', 'conversationReset',
-    'sessionCleared', 'sessionExpired'];
+  // The conversation is over: cleared by the visitor, made read-only after the agent ended it, or the session is
+  // gone. `conversationDisconnected` alone is not an end (the visitor may keep writing in the same conversation),
+  // and `conversationReset` starts a new one (a `started` follows).
+  var ended = ['conversationCleared', 'readOnlyConversation', 'sessionCleared', 'sessionExpired'];
   for (var i = 0; i < ended.length; i++) {
     genesys('subscribe', 'MessagingService.' + ended[i], function () { remember(false); });
   }

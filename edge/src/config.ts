@@ -44,12 +44,15 @@ export class EdgeConfigError extends Error {
   }
 }
 
+/** The Genesys apps host of the default (US East) region: the bootstrap of last resort. */
+export const DEFAULT_MESSENGER_UPSTREAM = 'https://apps.mypurecloud.com';
+
 /** KV rejects a cacheTtl below 30 s (production and Miniflare 4). */
 export const MIN_FLAG_CACHE_TTL_SECONDS = 30;
 
 export function readEdgeConfig(vars: EdgeVars): EdgeConfig {
   return {
-    messengerUpstream: httpOrigin('MESSENGER_UPSTREAM', vars.MESSENGER_UPSTREAM || 'https://apps.mypurecloud.com'),
+    messengerUpstream: httpOrigin('MESSENGER_UPSTREAM', vars.MESSENGER_UPSTREAM || DEFAULT_MESSENGER_UPSTREAM),
     bootstrapCacheSeconds: integer('BOOTSTRAP_CACHE_SECONDS', vars.BOOTSTRAP_CACHE_SECONDS, 300, 0),
     flagCacheTtlSeconds: integer('FLAG_CACHE_TTL_SECONDS', vars.FLAG_CACHE_TTL_SECONDS, 30, MIN_FLAG_CACHE_TTL_SECONDS),
     flagReadTimeoutMs: integer('FLAG_READ_TIMEOUT_MS', vars.FLAG_READ_TIMEOUT_MS, 500, 1),
@@ -64,6 +67,27 @@ export function readEdgeConfig(vars: EdgeVars): EdgeConfig {
     },
     originOverride: optional(vars.ORIGIN_OVERRIDE, (v) => httpOrigin('ORIGIN_OVERRIDE', v)),
   };
+}
+
+/**
+ * Where to fetch the real Messenger when the config as a whole is invalid (any variable). The bootstrap must keep
+ * working: the page's snippet loads it from this site, and the origin has no such file. MESSENGER_UPSTREAM is used
+ * if it is itself valid, otherwise the built-in default. Never throws.
+ */
+export function fallbackMessengerUpstream(vars: EdgeVars): string {
+  try {
+    return httpOrigin('MESSENGER_UPSTREAM', vars.MESSENGER_UPSTREAM || DEFAULT_MESSENGER_UPSTREAM);
+  } catch {
+    return DEFAULT_MESSENGER_UPSTREAM;
+  }
+}
+
+/**
+ * The config used when readEdgeConfig fails: built-in defaults for everything, the notice never shown (a broken
+ * config must not switch on a customer-facing tier), pass-through to the zone's origin.
+ */
+export function failSafeConfig(vars: EdgeVars): EdgeConfig {
+  return { ...readEdgeConfig({}), messengerUpstream: fallbackMessengerUpstream(vars) };
 }
 
 function optional<T>(raw: string | undefined, parse: (value: string) => T): T | null {

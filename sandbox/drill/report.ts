@@ -75,9 +75,10 @@ export function renderDrillReport(result: DrillResult, chartFile = 'chart.svg'):
   lines.push('## Tiers', '');
   lines.push('| tier | rule (activate / restore) | mode | rule first met (activate / restore) | periods live (cause) | flaps |', '|---|---|---|---|---|---:|');
   for (const t of result.tiers) {
-    const tc = config.tiers[t.tier];
-    const early = 'activate' in tc && tc.activateEarly ? ` (or early: ${describeLeadingRule(tc.activateEarly, config.leading?.horizonSeconds)})` : '';
-    const rule = 'activate' in tc ? `${tc.trigger}: ${describeRule(tc.activate)}${early} / ${describeRule(tc.restore)}` : `${tc.trigger}: ${tc.activateAfterFailedProbes} failed polls / ${tc.restoreAfterHealthyProbes} healthy`;
+    const t4 = config.tiers[4];
+    const tc = t.tier === 4 ? null : config.tiers[t.tier];
+    const early = tc?.activateEarly ? ` (or early: ${describeLeadingRule(tc.activateEarly, config.leading?.horizonSeconds)})` : '';
+    const rule = tc === null ? `${t4.trigger}: ${t4.activate.failedProbes} failed polls / ${t4.restore.healthyProbes} healthy` : `${tc.trigger}: ${describeRule(tc.activate)}${early} / ${describeRule(tc.restore)}`;
     const periods = t.periods.length === 0 ? 'never' : t.periods.map((p) => `${fmt(p.onMinute)} (${p.onCause}) to ${p.offMinute === null ? 'end' : `${fmt(p.offMinute)} (${p.offCause})`}`).join('; ');
     lines.push(`| ${t.tier} ${TIER_DESCRIPTIONS[t.tier].name} | ${rule} | ${config.modes?.[t.tier] ?? 'auto'} | ${fmt(t.activateRuleMetMinute)} / ${fmt(t.restoreRuleMetMinute)} | ${periods} | ${t.flaps} |`);
   }

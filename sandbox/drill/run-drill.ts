@@ -18,7 +18,7 @@ import type { CounterSnapshot } from '../genesys';
 import { drillEventConfig, startSandboxWorld } from '../world';
 import { quietRuntime, timeSkippingEnv, workflowBundle } from '../temporal-env';
 import { createDrillPromises, sampleEveryFor, type PromiseSummary } from './promises';
-import { replaySamples } from './replay';
+import { replaySamples } from '../../client/replay/replay';
 import { createServerAnchoredClock, createSimTimeActivities, finalPolls, type PollRecord } from './sim-time-activities';
 import { createSmtpOutageSchedule, type SmtpOutageWindow } from './smtp-outage';
 

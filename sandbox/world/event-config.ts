@@ -93,8 +93,11 @@ export function scaledEventConfig(scenario: Scenario, options: ScaledEventConfig
       alerts: { recipients: options.alertRecipients ?? base?.alerts.recipients ?? [] },
       ...(modes && Object.keys(modes).length > 0 ? { modes } : {}),
       ...leadingFor(scenario, base, wiring, accel),
+      // Said out loud, not loosened: the schema checks every bound on simulated time (poll x acceleration).
+      ...(accel === 1 ? {} : { simulatedTimeScale: accel }),
     },
     `sandbox event config for scenario ${scenario.name}`,
+    { sandbox: true },
   );
 }
 

@@ -14,7 +14,7 @@ export function testEventConfig(overrides: Partial<EventConfigFile> = {}): Event
     pollIntervalSeconds: 30,
     dataTable: { datatableId: 'dt-surge-flags' },
     ...overrides,
-  });
+  }, '(test config)', { sandbox: true });
 }
 
 /** ISO instant `seconds` after T0. */

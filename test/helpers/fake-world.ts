@@ -29,6 +29,12 @@ export class FakeWorld {
   /** Leading signals as a function of (skipped) time; throw to simulate the read failing. */
   leading: (atMs: number) => LeadingSignals = () => ({ offeredPerMinute: 0, offeredTrendPerMinute: 0 });
   readonly leadingCalls: { at: string; windowSeconds: number; botFlowId?: string }[] = [];
+  /** Queue IDs the fake org does not have (verifyQueues names them). */
+  readonly unknownQueues = new Set<string>();
+  verifyCalls = 0;
+  /** The first metrics call at or after this (workflow) time answers 429 with Retry-After: 60. */
+  rateLimitAt: number | null = null;
+  rateLimitedCalls = 0;
   /** Set to make the next N edge-flag writes fail (an actuator outage). */
   failEdgeWrites = 0;
   /** When set, publishes wait for it (to hold one in flight). */
@@ -39,6 +45,11 @@ export class FakeWorld {
       fetchQueueMetrics: async ({ queueIds }) => {
         this.metricCalls++;
         const atMs = scheduledAt();
+        if (this.rateLimitAt !== null && atMs >= this.rateLimitAt && this.rateLimitedCalls === 0) {
+          this.rateLimitedCalls++;
+          // As activities/genesys-client.ts throws a 429: retryable, with Retry-After (60 s) as nextRetryDelay.
+          throw ApplicationFailure.create({ type: 'GenesysRateLimited', message: 'rate limited (fake), Retry-After: 60', nextRetryDelay: 60_000 });
+        }
         const m = this.metrics(atMs);
         return {
           at: new Date(atMs).toISOString(),
@@ -56,6 +67,10 @@ export class FakeWorld {
       fetchLeadingSignals: async ({ at, windowSeconds, botFlowId }) => {
         this.leadingCalls.push({ at, windowSeconds, ...(botFlowId ? { botFlowId } : {}) });
         return this.leading(Date.parse(at));
+      },
+      verifyQueues: async ({ queueIds }) => {
+        this.verifyCalls++;
+        return { unknown: queueIds.filter((id) => this.unknownQueues.has(id)) };
       },
       publishFlowVersion: async ({ flowId, version }) => {
         if ((this.publishedVersion.get(flowId) ?? '1.0') === version) return { alreadyPublished: true };

@@ -163,7 +163,12 @@ function render(view: EventView): void {
             ...forecastNumbers(s),
             el('div', { class: 'number small' }, el('span', { class: 'label' }, 'sampled'), el('span', { class: 'value' }, `${when(sample.at)} (${ago(sample.at)})`)),
           )
-        : el('p', { class: 'error', role: 'alert' }, `Last poll FAILED at ${when(sample.at)}: ${sample.error}`),
+        : el(
+            'div',
+            {},
+            el('p', { class: 'error', role: 'alert' }, `Last poll FAILED at ${when(sample.at)}: ${sample.error}`),
+            el('p', { class: 'error', id: 'failure-class' }, failureLine(sample.failureClass)),
+          ),
   );
 
   main.replaceChildren(
@@ -457,3 +462,15 @@ async function start(): Promise<void> {
 document.addEventListener('DOMContentLoaded', () => {
   start().catch((e: Error) => toast(e.message, 'error'));
 });
+
+/** The visible line saying what a failed poll means for the tiers (same words as the CLI's status). */
+function failureLine(failureClass: 'platform' | 'controller' | 'rate-limited' | undefined): string {
+  switch (failureClass) {
+    case 'controller':
+      return 'Controller misconfigured: tiers are held and tier 4 is not counting this. Fix the setup named above.';
+    case 'rate-limited':
+      return 'Rate-limited by the platform: everything is held until the limit lifts.';
+    default:
+      return 'Platform failure: counts toward tier 4 (static fallback).';
+  }
+}

@@ -1,4 +1,8 @@
 // GET /api/v2/routing/queues (paged, filterable by id and name) and GET /api/v2/routing/queues/{queueId}.
+// Shape as the SDK types it (purecloud-platform-client-v2 262.0.0 index.d.ts: QueueEntityListing {entities,
+// pageSize, pageNumber, total, pageCount, ...uris}; RoutingApi.getRoutingQueues opts.id "Include only queues with
+// the specified ID(s)", a repeated query parameter). An ID that matches nothing is simply absent from `entities`
+// (an empty listing for only unknown IDs), never a 404: the controller's verifyQueues relies on exactly that.
 import { notFound } from '../http';
 import type { QueueRecord } from '../state';
 import type { ApiRoute } from './context';

@@ -1,0 +1,45 @@
+// The one visible retry budget: every activity group's timeouts and retry policy, in one pure module the
+// workflows pass to `proxyActivities`. Activities never retry inside themselves (the Genesys session only
+// re-logs in once on a 401), so what is here is every retry there is, and each attempt is in history.
+// Types only from @temporalio/common: no workflow API, so it is testable without a server.
+import type { ActivityOptions } from '@temporalio/common';
+import { FailureType } from './failure-classes';
+
+/**
+ * What no retry fixes: the controller's own mistakes. Activities already throw these non-retryable; the
+ * list is a second guard for anything that throws them retryable by mistake.
+ */
+export const CONTROLLER_FAILURE_TYPES = [
+  FailureType.controllerMisconfigured,
+  'GenesysNotFound',
+  'GenesysPermissionDenied',
+  'GenesysUnauthorized',
+  'GenesysLoginFailed',
+  'GenesysBadRequest',
+  'GenesysConfigError',
+  'InvalidActivityInput',
+];
+
+/**
+ * Observation (queue metrics, queue verification, the Messenger probe). A poll that cannot answer in 20 s
+ * is a failed sample, not a stuck loop. Two attempts: a single 5xx or dropped connection does not fail a
+ * sample. No schedule-to-close: a 429 carries `nextRetryDelay` (Retry-After), so the second attempt waits
+ * exactly what the platform asked (60 s is 60 s) and never calls while limited; if that attempt is limited
+ * again the sample is `rate-limited` and holds everything.
+ */
+export const OBSERVE_OPTIONS: ActivityOptions = {
+  startToCloseTimeout: '20 seconds',
+  retry: { initialInterval: '1s', maximumAttempts: 2, nonRetryableErrorTypes: CONTROLLER_FAILURE_TYPES },
+};
+
+/** Actuators (flags row, KV flags, deployment, support status). Bounded: a failing one is alerted and retried next poll. */
+export const ACTUATE_OPTIONS: ActivityOptions = {
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '2s', backoffCoefficient: 2, maximumAttempts: 3, nonRetryableErrorTypes: CONTROLLER_FAILURE_TYPES },
+};
+
+/** Alerts run beside the tiers; a slow mail server is retried but never holds a tier. */
+export const ALERT_OPTIONS: ActivityOptions = {
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '5s', backoffCoefficient: 2, maximumAttempts: 5 },
+};
