@@ -1,7 +1,8 @@
 // Every side effect of the controller. The workflow sees only these signatures (`import type`);
 // the worker builds the real implementations from SDK clients, tests hand in fakes.
 import type { Observation, ObserveInput } from '../workflows/observation';
-import type { AlertMessage, EdgeFlagKey, FlagsRow, QueueMetrics, SupportStatus } from '../workflows/types';
+import type { AlertMessage, EdgeFlagKey, FlagsRow, LeadingSignals, QueueMetrics, SupportStatus } from '../workflows/types';
+import type { LeadingSignalsInput } from './genesys-leading';
 
 export interface QueueMetricsSample {
   at: string;
@@ -13,6 +14,8 @@ export interface QueueMetricsSample {
 export interface SurgeActivities {
   /** Sums message-media metrics over the queues; throws (never returns zeros) when the platform can't say. */
   fetchQueueMetrics(input: { queueIds: string[] }): Promise<QueueMetricsSample>;
+  /** Arrival rate into the queues, its trend and the bot's sessions (activities/genesys-leading.ts). */
+  fetchLeadingSignals(input: LeadingSignalsInput): Promise<LeadingSignals>;
   /** The configured queue IDs that do not exist (or the OAuth client cannot see): the controller's mistake, by name. */
   verifyQueues(input: { queueIds: string[] }): Promise<{ unknown: string[] }>;
   /** Publishes `version` of a flow and follows the asynchronous operation; a no-op when it is already live. */
@@ -41,6 +44,7 @@ export interface SurgeActivities {
 import { ApplicationFailure } from '@temporalio/common';
 import { createCloudflareActivities, type CloudflareDeps } from './cloudflare';
 import { createGenesysActivities, createGenesysReads } from './genesys';
+import { createLeadingActivities } from './genesys-leading';
 import { createObserveActivity } from './observe';
 import type { GenesysSession } from './genesys-client';
 import { createNotifyActivities, type NotifyDeps } from './notify';
@@ -61,12 +65,14 @@ export function createActivities(deps: ActivityDeps) {
   const genesys = createGenesysActivities(deps.genesys);
   const cloudflare = createCloudflareActivities(deps.cloudflare);
   const probe = createProbeActivities();
+  const leading = createLeadingActivities(deps.genesys);
   return {
     ...genesys,
+    ...leading,
     ...cloudflare,
     ...createNotifyActivities(deps.notify),
     ...probe,
-    ...createObserveActivity({ ...genesys, ...probe, readEdgeFlag: cloudflare.readEdgeFlag, genesys: createGenesysReads(deps.genesys) }),
+    ...createObserveActivity({ ...genesys, ...probe, ...leading, readEdgeFlag: cloudflare.readEdgeFlag, genesys: createGenesysReads(deps.genesys) }),
     ...createReadinessActivities(deps),
     ...(deps.deflection && !('notConfigured' in deps.deflection) ? createDeflectionActivities(deps.deflection) : deflectionNotConfigured(deps.deflection?.notConfigured)),
   } satisfies SurgeActivities;

@@ -13,6 +13,7 @@ export interface ObserveDeps {
   fetchQueueMetrics: SurgeActivities['fetchQueueMetrics'];
   probeMessengerBootstrap: SurgeActivities['probeMessengerBootstrap'];
   readEdgeFlag: CloudflareActivities['readEdgeFlag'];
+  fetchLeadingSignals: SurgeActivities['fetchLeadingSignals'];
   genesys: GenesysReads;
 }
 
@@ -51,14 +52,21 @@ export function createObserveActivity(deps: ObserveDeps): Pick<SurgeActivities, 
     async observeWorld(input: ObserveInput): Promise<Observation> {
       if (!input || !Array.isArray(input.reads)) throw ApplicationFailure.nonRetryable('observeWorld needs { reads: ActuatorRead[] }', 'InvalidActivityInput');
       // Everything at once: the parts are independent, and the slowest bounds the poll.
-      const [metrics, probe, ...reads] = await Promise.all([
+      const leadingInput = input.queueIds && input.leading ? { queueIds: input.queueIds, at: input.at ?? new Date().toISOString(), ...input.leading } : undefined;
+      const [metrics, probe, leading, ...reads] = await Promise.all([
         input.queueIds ? part(() => deps.fetchQueueMetrics({ queueIds: input.queueIds! }).then(({ waiting, agentsAvailable, perQueue }) => ({ waiting, agentsAvailable, perQueue }))) : undefined,
         input.probeUrl ? part(() => deps.probeMessengerBootstrap({ url: input.probeUrl! }).then(({ healthy, error }) => ({ healthy, ...(error ? { error } : {}) }))) : undefined,
+        leadingInput ? part(() => deps.fetchLeadingSignals(leadingInput)) : undefined,
         ...input.reads.map((r) => part(() => read(r))),
       ]);
       const actuators: Observation['actuators'] = {};
       input.reads.forEach((r, i) => (actuators[r.id] = reads[i] as ObservationPart<ObservedValue>));
-      return { ...(metrics ? { metrics: metrics as Observation['metrics'] } : {}), ...(probe ? { probe: probe as Observation['probe'] } : {}), actuators };
+      return {
+        ...(metrics ? { metrics: metrics as Observation['metrics'] } : {}),
+        ...(probe ? { probe: probe as Observation['probe'] } : {}),
+        ...(leading ? { leading: leading as Observation['leading'] } : {}),
+        actuators,
+      };
     },
   };
 }

@@ -6,12 +6,17 @@ import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import YAML from 'yaml';
 import { eventConfigSchema, formatIssues } from '../workflows/config-schema';
-import { DEFAULT_ACTUATORS, DEFAULT_TIER_CONFIG } from '../workflows/tiers';
-import type { EventConfig, TierNumber } from '../workflows/types';
+import { DEFAULT_ACTUATORS, DEFAULT_LEADING, DEFAULT_TIER_CONFIG, defaultEarlyRule } from '../workflows/tiers';
+import type { EventConfig, LeadingConfig, LeadingRule, TierNumber } from '../workflows/types';
 
 // Shapes only: which keys exist and may be omitted. Values are checked by the core schema after defaults.
 const given = z.unknown();
-const metricTier = z.object({ trigger: given, activate: given, restore: given }).partial().strict();
+// issue 14 (leading): `activateEarly: false` turns the playbook's leading rule off for a tier.
+const metricTier = z.object({ trigger: given, activate: given, restore: given, activateEarly: given }).partial().strict();
+const leadingSettings = z
+  .object({ horizonSeconds: given, arrivalWindowSeconds: given, agentConcurrency: given, handleTimeSeconds: given, patienceSeconds: given, botFlowId: given, botConcurrencyLimit: given })
+  .partial()
+  .strict();
 const healthTier = z.object({ trigger: given, activate: given, restore: given }).partial().strict();
 const perTier = <T extends z.ZodType>(t: T) => z.object({ 1: t.optional(), 2: t.optional(), 3: t.optional(), 4: t.optional() }).strict();
 
@@ -32,16 +37,19 @@ export const eventConfigFileSchema = z
     alerts: z.object({ recipients: given.optional(), dashboardUrl: given.optional(), temporalUiUrl: given.optional() }).strict().optional(),
     modes: given.optional(),
     simulatedTimeScale: given.optional(),
+    leading: leadingSettings.optional(), // issue 14 (leading)
   })
   .strict();
 
 /** What operators may write: the resolved config with every defaulted field optional. */
-export type EventConfigFile = Partial<Omit<EventConfig, 'tiers' | 'actuators' | 'alerts' | 'dataTable'>> & {
+type MetricTierFile<C> = Partial<Omit<C, 'activateEarly'>> & { activateEarly?: LeadingRule | false };
+export type EventConfigFile = Partial<Omit<EventConfig, 'tiers' | 'actuators' | 'alerts' | 'dataTable' | 'leading'>> & {
   eventId: string;
   startAt: string;
   endAt: string;
   queueIds: string[];
-  tiers?: { 1?: Partial<EventConfig['tiers'][1]>; 2?: Partial<EventConfig['tiers'][2]>; 3?: Partial<EventConfig['tiers'][3]>; 4?: Partial<EventConfig['tiers'][4]> };
+  tiers?: { 1?: MetricTierFile<EventConfig['tiers'][1]>; 2?: MetricTierFile<EventConfig['tiers'][2]>; 3?: MetricTierFile<EventConfig['tiers'][3]>; 4?: Partial<EventConfig['tiers'][4]> };
+  leading?: Omit<LeadingConfig, 'horizonSeconds' | 'arrivalWindowSeconds'> & Partial<Pick<LeadingConfig, 'horizonSeconds' | 'arrivalWindowSeconds'>>;
   actuators?: Partial<EventConfig['actuators']>;
   alerts?: Partial<EventConfig['alerts']>;
   dataTable?: { datatableId: string; rowKey?: string };
@@ -80,6 +88,14 @@ export function parseEventConfig(raw: unknown, source = '(input)', options: Pars
     activate: f.tiers?.[t]?.activate ?? DEFAULT_TIER_CONFIG[t].activate,
     restore: f.tiers?.[t]?.restore ?? DEFAULT_TIER_CONFIG[t].restore,
   });
+  // issue 14 (leading): with `leading` settings the playbook's leading rule applies to a tier unless the file
+  // gives its own (or `false`); without them there is nothing to forecast from, so no tier gets one.
+  const leading = isObject(f.leading) ? { ...DEFAULT_LEADING, ...f.leading } : f.leading;
+  const metricTierConfig = (t: 1 | 2 | 3) => {
+    const given = f.tiers?.[t]?.activateEarly;
+    const activateEarly = given === false ? undefined : (given ?? (isObject(f.leading) ? defaultEarlyRule(t, f.leading.botFlowId !== undefined) : undefined));
+    return { ...tierConfig(t), ...(activateEarly !== undefined ? { activateEarly } : {}) };
+  };
   const poll = f.pollIntervalSeconds ?? 30;
   const resolved = {
     eventId: f.eventId,
@@ -90,19 +106,22 @@ export function parseEventConfig(raw: unknown, source = '(input)', options: Pars
     pollIntervalSeconds: poll,
     staleAfterSeconds: f.staleAfterSeconds ?? (typeof poll === 'number' ? Math.max(60, 3 * poll) : undefined),
     dryRun: f.dryRun ?? false,
-    tiers: { 1: tierConfig(1), 2: tierConfig(2), 3: tierConfig(3), 4: tierConfig(4) },
+    tiers: { 1: metricTierConfig(1), 2: metricTierConfig(2), 3: metricTierConfig(3), 4: tierConfig(4) },
     actuators: { 1: f.actuators?.[1] ?? DEFAULT_ACTUATORS[1], 2: f.actuators?.[2] ?? DEFAULT_ACTUATORS[2], 3: f.actuators?.[3] ?? DEFAULT_ACTUATORS[3], 4: f.actuators?.[4] ?? DEFAULT_ACTUATORS[4] },
     ...(f.dataTable ? { dataTable: { datatableId: f.dataTable.datatableId, rowKey: f.dataTable.rowKey ?? `surge-${String(f.eventId)}` } } : {}),
     ...(f.messengerProbeUrl !== undefined ? { messengerProbeUrl: f.messengerProbeUrl } : {}),
     alerts: { recipients: f.alerts?.recipients ?? [], ...(f.alerts?.dashboardUrl !== undefined ? { dashboardUrl: f.alerts.dashboardUrl } : {}), ...(f.alerts?.temporalUiUrl !== undefined ? { temporalUiUrl: f.alerts.temporalUiUrl } : {}) },
     ...(f.modes !== undefined ? { modes: f.modes } : {}),
     ...(f.simulatedTimeScale !== undefined ? { simulatedTimeScale: f.simulatedTimeScale } : {}),
+    ...(leading !== undefined ? { leading } : {}), // issue 14 (leading)
   };
   const result = eventConfigSchema.safeParse(resolved);
   const problems = [...new Set([...shapeProblems, ...(result.success ? [] : formatIssues(result.error))])];
   if (problems.length > 0 || !result.success) throw new EventConfigError(source, problems);
   return result.data;
 }
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** An instant with an explicit offset, written as UTC; anything else is left for the schema to refuse by name. */
 function canonicalInstant(value: unknown): unknown {

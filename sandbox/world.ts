@@ -113,11 +113,27 @@ export async function startSandboxWorld(options: SandboxWorldOptions): Promise<S
   let sim!: ContactCenter;
   let faults!: ApiFaultApplier;
   let advance = () => undefined as void;
+  // The sandbox's clock (epoch ms) to simulated ms: 1:1 on a function clock, `acceleration` times on a realtime one.
+  const simMsAt = (ms: number) => (ms - epochMs) * (clock === 'realtime' ? (options.acceleration ?? 60) : 1);
   const metrics: MetricsSource = {
     observe(queueId) {
       advance();
       faults.checkAnalytics();
       return sim.observe(queueId);
+    },
+    offered(queueId, fromMs, toMs) {
+      advance();
+      faults.checkAnalytics();
+      // A looping world (the demo) restarts its simulator each cycle: read the interval in the current cycle's time.
+      const shift = options.loop ? Math.floor(simMsAt(toMs) / sim.durationMs) * sim.durationMs : 0;
+      return sim.offered(queueId, simMsAt(fromMs) - shift, simMsAt(toMs) - shift);
+    },
+    flowSessions(flowId) {
+      advance();
+      faults.checkAnalytics();
+      // Bot sessions are conversations in the bot flow; the inbound flow hands off at once (none linger there).
+      if (flowId === wiring.botFlow?.flowId) return sim.totals().botSessions;
+      return flowId === wiring.inboundFlow?.flowId ? 0 : undefined;
     },
   };
 

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'mocha';
 import { EventConfigError, checkNotOver, parseEventConfig } from '../client/event-config';
 import { parseResolvedEventConfig } from '../workflows/config-schema';
+import { DEFAULT_LEADING, TIER_TABLE } from '../workflows/tiers';
 import { validateEventConfig } from '../workflows/validate-config';
 
 const validFile = () => ({
@@ -16,6 +17,12 @@ const validFile = () => ({
   dataTable: { datatableId: 'dt-flags' },
   alerts: { recipients: ['ops@example.com'], dashboardUrl: 'https://surge.example.com' },
 });
+
+/** issue 14 (leading): complete `leading` settings (the resolved form has no defaults, so both sides get them whole). */
+const LEADING = { horizonSeconds: 120, arrivalWindowSeconds: 300, agentConcurrency: 3, handleTimeSeconds: 720, botFlowId: 'flow-bot', botConcurrencyLimit: 500 };
+const NO_BOT = { horizonSeconds: 120, arrivalWindowSeconds: 300, agentConcurrency: 3, handleTimeSeconds: 720 };
+const leadingWith = (patch: Record<string, unknown>): [Path, unknown] => [['leading'], { ...LEADING, ...patch }];
+const earlyRule = (t: number, rule: unknown): [Path, unknown][] => [[['leading'], LEADING], [['tiers', t, 'activateEarly'], rule]];
 
 type Path = (string | number)[];
 const set = (obj: Record<string, unknown>, path: Path, value: unknown) => {
@@ -74,6 +81,33 @@ const cases: { name: string; patch: [Path, unknown][]; field: RegExp }[] = [
   { name: 'dryRun "no" (truthy)', patch: [[['dryRun'], 'no']], field: /^dryRun: .*boolean/ },
   { name: 'an unknown actuator kind', patch: [[['actuators', 1], [{ kind: 'carrierPigeon' }]]], field: /^actuators\.1\.0\.kind: / },
   { name: 'a bad event ID', patch: [[['eventId'], 'Black Friday']], field: /^eventId: / },
+  // issue 14 (leading): the `leading` settings and the per-tier `activateEarly` rules
+  { name: 'a leading rule without leading settings', patch: [[['tiers', 1, 'activateEarly'], { forecastWaitingAbove: 100, consecutivePolls: 2 }]], field: /^tiers\.1\.activateEarly: needs the `leading` settings/ },
+  { name: 'a leading rule with no bound', patch: earlyRule(2, { consecutivePolls: 1 }), field: /^tiers\.2\.activateEarly: needs at least one of forecastWaitingAbove/ },
+  { name: 'a negative leading bound', patch: earlyRule(2, { arrivalRateAbove: -1, consecutivePolls: 1 }), field: /^tiers\.2\.activateEarly\.arrivalRateAbove: .*>=0/ },
+  { name: 'a bot load given as a percentage', patch: earlyRule(2, { botLoadAbove: 90, consecutivePolls: 1 }), field: /^tiers\.2\.activateEarly\.botLoadAbove: is a fraction of the bot's limit/ },
+  { name: 'a forecast bot load given as a percentage', patch: earlyRule(1, { forecastBotLoadAbove: 70, consecutivePolls: 1 }), field: /^tiers\.1\.activateEarly\.forecastBotLoadAbove: is a fraction/ },
+  { name: 'a leading rule with both hold kinds', patch: earlyRule(2, { arrivalRateAbove: 100, consecutivePolls: 1, sustainSeconds: 60 }), field: /^tiers\.2\.activateEarly: needs exactly one of sustainSeconds or consecutivePolls/ },
+  { name: 'a leading window shorter than a poll', patch: earlyRule(2, { arrivalRateAbove: 100, sustainSeconds: 10 }), field: /^tiers\.2\.activateEarly\.sustainSeconds: 10 s is shorter than pollIntervalSeconds/ },
+  { name: 'a leading window longer than the event', patch: earlyRule(3, { arrivalRateAbove: 100, sustainSeconds: 200_000 }), field: /^tiers\.3\.activateEarly\.sustainSeconds: .*longer than the event/ },
+  { name: 'a fractional leading poll count', patch: earlyRule(2, { arrivalRateAbove: 100, consecutivePolls: 1.5 }), field: /^tiers\.2\.activateEarly\.consecutivePolls: must be a whole number/ },
+  { name: 'leading consecutivePolls 1e9', patch: earlyRule(2, { arrivalRateAbove: 100, consecutivePolls: 1e9 }), field: /^tiers\.2\.activateEarly\.consecutivePolls: .*longer than the event/ },
+  { name: 'an unknown field in a leading rule', patch: earlyRule(1, { forecastWaitingOver: 5, consecutivePolls: 1 }), field: /^tiers\.1\.activateEarly: Unrecognized key: "forecastWaitingOver"/ },
+  { name: 'a bot bound without a bot flow', patch: [[['leading'], NO_BOT], [['tiers', 1, 'activateEarly'], { botLoadAbove: 0.5, consecutivePolls: 1 }]], field: /^tiers\.1\.activateEarly: botLoadAbove \/ forecastBotLoadAbove need leading\.botFlowId/ },
+  { name: 'an arrival window not in whole minutes', patch: [leadingWith({ arrivalWindowSeconds: 150 })], field: /^leading\.arrivalWindowSeconds: must be whole minutes from 120 to 900/ },
+  { name: 'an arrival window of one minute', patch: [leadingWith({ arrivalWindowSeconds: 60 })], field: /^leading\.arrivalWindowSeconds: must be whole minutes from 120 to 900/ },
+  { name: 'an arrival window of an hour', patch: [leadingWith({ arrivalWindowSeconds: 3600 })], field: /^leading\.arrivalWindowSeconds: must be whole minutes from 120 to 900/ },
+  { name: 'a zero handle time', patch: [leadingWith({ handleTimeSeconds: 0 })], field: /^leading\.handleTimeSeconds: must be > 0/ },
+  { name: 'a negative agent concurrency', patch: [leadingWith({ agentConcurrency: -1 })], field: /^leading\.agentConcurrency: must be > 0/ },
+  { name: 'no agent concurrency', patch: [[['leading'], { handleTimeSeconds: 720 }]], field: /^leading\.agentConcurrency: / },
+  { name: 'a zero patience', patch: [leadingWith({ patienceSeconds: 0 })], field: /^leading\.patienceSeconds: must be > 0/ },
+  { name: 'a horizon over an hour', patch: [leadingWith({ horizonSeconds: 7200 })], field: /^leading\.horizonSeconds: at most 3600/ },
+  { name: 'a horizon of "2m"', patch: [leadingWith({ horizonSeconds: '2m' })], field: /^leading\.horizonSeconds: .*number/ },
+  { name: 'a bot flow without its limit', patch: [[['leading'], { ...NO_BOT, botFlowId: 'flow-bot' }]], field: /^leading\.botConcurrencyLimit: is required with botFlowId/ },
+  { name: 'a bot limit without its flow', patch: [[['leading'], { ...NO_BOT, botConcurrencyLimit: 500 }]], field: /^leading\.botFlowId: is required with botConcurrencyLimit/ },
+  { name: 'a fractional bot limit', patch: [leadingWith({ botConcurrencyLimit: 2.5 })], field: /^leading\.botConcurrencyLimit: must be a whole number/ },
+  { name: 'a blank bot flow ID', patch: [leadingWith({ botFlowId: '  ' })], field: /^leading\.botFlowId: must not be blank/ },
+  { name: 'an unknown leading setting', patch: [leadingWith({ horizonMinutes: 2 })], field: /^leading: Unrecognized key: "horizonMinutes"/ },
 ];
 
 describe('config schema: every bad value is refused naming the field, by the CLI and by the workflow (one schema)', () => {
@@ -108,6 +142,25 @@ describe('config schema: every bad value is refused naming the field, by the CLI
     delete config.dryRun;
     const problems = validateEventConfig(config);
     assert.ok(problems.some((p) => /^staleAfterSeconds: /.test(p)) && problems.some((p) => /^dryRun: /.test(p)), JSON.stringify(problems));
+  });
+
+  it('leading settings: the CLI fills the horizon, the window and each tier\'s playbook leading rule; the resolved form passes unchanged', () => {
+    const config = parseEventConfig({ ...validFile(), leading: { agentConcurrency: 3, handleTimeSeconds: 720, botFlowId: 'flow-bot', botConcurrencyLimit: 500 } });
+    assert.equal(config.leading?.horizonSeconds, DEFAULT_LEADING.horizonSeconds);
+    assert.equal(config.leading?.arrivalWindowSeconds, DEFAULT_LEADING.arrivalWindowSeconds);
+    assert.deepEqual(config.tiers[2].activateEarly, TIER_TABLE[2].activateEarly.withBot);
+    const queueOnly = parseEventConfig({ ...validFile(), leading: { agentConcurrency: 3, handleTimeSeconds: 720 }, tiers: { 3: { activateEarly: false } } });
+    assert.deepEqual(queueOnly.tiers[1].activateEarly, TIER_TABLE[1].activateEarly.queueOnly);
+    assert.equal(queueOnly.tiers[3].activateEarly, undefined, '`false` turns the playbook rule off');
+    const again = parseResolvedEventConfig(config);
+    assert.ok(again.ok && JSON.stringify(again.config) === JSON.stringify(config), 'no default added, nothing changed');
+    assert.equal(parseEventConfig(validFile()).tiers[1].activateEarly, undefined, 'no leading settings: no leading rule');
+  });
+
+  it('the workflow-side validator never fills a leading default: a missing horizon is refused', () => {
+    const config = resolved();
+    config.leading = { arrivalWindowSeconds: 300, agentConcurrency: 3, handleTimeSeconds: 720 };
+    assert.ok(validateEventConfig(config).some((p) => /^leading\.horizonSeconds: /.test(p)));
   });
 
   it('reads the old tier-4 shape (committed histories) as the same rule', () => {

@@ -8,6 +8,7 @@ import { after, before, describe, it } from 'mocha';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { runDrill, type DrillResult } from '../sandbox/drill/run-drill';
 import { writeDrillReport } from '../sandbox/drill/write-report';
+import { parseEventConfig } from '../client/event-config';
 import { timeSkippingEnv, workflowBundle } from './helpers/temporal';
 
 describe('drill: flash-sale-10x', function () {
@@ -52,13 +53,25 @@ describe('drill: flash-sale-10x', function () {
     assert.match(svg, /tier 2 activates: waiting &gt; 200/);
   });
 
-  it('with the reactive rules alone the drill says plainly that errors were NOT kept at zero', async () => {
-    const reactive = await runDrill({ scenario: 'flash-sale-10x', env, workflowBundle: await workflowBundle(), preArm: false });
+  it('with the lagging rules alone (no leading settings) the drill says plainly that errors were NOT kept at zero', async () => {
+    const lagging = parseEventConfig({ eventId: 'flash-lagging', startAt: '2026-01-01T00:00:00Z', endAt: '2026-01-01T03:00:00Z', queueIds: ['q-orders'], dataTable: { datatableId: 'dt-surge-flags' } });
+    const reactive = await runDrill({ scenario: 'flash-sale-10x', env, workflowBundle: await workflowBundle(), base: lagging, promises: false });
     assert.equal(reactive.config.modes, undefined);
-    assert.ok(reactive.customerFacingErrors > 0, 'the reactive config unexpectedly kept errors at zero');
+    assert.equal(reactive.config.leading, undefined);
+    assert.ok(reactive.customerFacingErrors > 0, 'the lagging rules unexpectedly kept errors at zero');
     const files = await writeDrillReport(reactive, path.join(outDir, 'reactive'));
     assert.match(await readFile(files.report, 'utf8'), /kept customer-facing errors at zero\? NO/);
     // The rules did act, just late: tier 2 came on by rule after the sale started.
     assert.ok(reactive.tiers[1].periods[0].onCause === 'rule' && reactive.tiers[1].periods[0].onMinute > 30);
+  });
+
+  it('not pre-armed, with the playbook\'s leading rules and tier 3 automatic: zero errored and zero dropped', async () => {
+    const early = await runDrill({ scenario: 'flash-sale-10x', env, workflowBundle: await workflowBundle(), preArm: false, tier3Auto: true, promises: false });
+    assert.equal(early.config.modes, undefined);
+    assert.equal(early.controller.outcomes.errored, 0);
+    assert.equal(early.controller.outcomes.dropped, 0);
+    // Tiers 1 and 2 come on by their leading rule within minutes of the onset (minute 30).
+    assert.ok(early.tiers[1].periods[0].onCause === 'rule' && early.tiers[1].periods[0].onMinute < 36, `tier 2 on at ${early.tiers[1].periods[0].onMinute}`);
+    assert.match(early.transitions.find((t) => t.tier === 2 && t.to)!.reason, /^early: /);
   });
 });

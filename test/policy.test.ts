@@ -146,7 +146,7 @@ describe('policy: tier 3 is manual by default (recommends, never acts)', () => {
     assert.equal(approved.state.tiers[3].recommendation, null);
     const handedBack = applyTierMode(approved.state, 3, 'auto', 'rules again', 'ops-lead', at(110));
     assert.equal(handedBack.state.tiers[3].active, true, 'auto keeps the tier where it is');
-    const calm = run(config, polls(11, { waiting: 10 }, 120), handedBack.state);
+    const calm = run(config, polls(31, { waiting: 10 }, 120), handedBack.state);
     assert.equal(calm.state.tiers[3].active, true, 'manual: the restore rule only recommends');
     assert.equal(calm.state.tiers[3].recommendation?.action, 'restore');
   });

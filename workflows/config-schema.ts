@@ -46,8 +46,71 @@ export const metricRuleSchema = z
     }
   });
 
+// issue 14 (leading): the leading rule's bounds, the `leading` settings the forecast needs, and `activateEarly`.
+export const LEADING_BOUNDS = ['forecastWaitingAbove', 'arrivalRateAbove', 'botLoadAbove', 'forecastBotLoadAbove'] as const;
+/** A load is a fraction of the bot's limit: 90 would never be met and is surely meant as 0.9. */
+const loadFraction = count.max(5, "is a fraction of the bot's limit (0.9 = 90%); above 5 could never be met");
+
+/** Every bound given must hold (strictly, AND); held for `sustainSeconds` or `consecutivePolls` (exactly one), as a metric rule. */
+export const leadingRuleSchema = z
+  .object({
+    /** Waiting expected `leading.horizonSeconds` ahead (queue arrival rate and trend against agent capacity). */
+    forecastWaitingAbove: count.optional(),
+    /** Conversations offered to the event's queues per minute (nOffered over `leading.arrivalWindowSeconds`). */
+    arrivalRateAbove: count.optional(),
+    /** Bot sessions now (oFlow) over `leading.botConcurrencyLimit`: 0.9 is 90% of the limit. */
+    botLoadAbove: loadFraction.optional(),
+    /** Bot sessions expected `leading.horizonSeconds` ahead (their trend since the last poll) over the limit. */
+    forecastBotLoadAbove: loadFraction.optional(),
+    sustainSeconds: z.number().finite().gt(0, 'must be > 0').optional(),
+    consecutivePolls: z.number().int('must be a whole number').min(1).optional(),
+  })
+  .strict()
+  .superRefine((rule, ctx) => {
+    if (LEADING_BOUNDS.every((b) => rule[b] === undefined)) ctx.addIssue({ code: 'custom', message: `needs at least one of ${LEADING_BOUNDS.join(', ')}` });
+    if ((rule.sustainSeconds === undefined) === (rule.consecutivePolls === undefined)) {
+      ctx.addIssue({ code: 'custom', message: 'needs exactly one of sustainSeconds or consecutivePolls' });
+    }
+  });
+
+const positiveSeconds = z.number().finite().gt(0, 'must be > 0');
+/** How the leading signals are read and turned into a forecast (needed by any `activateEarly` rule). */
+export const leadingConfigSchema = z
+  .object({
+    /** Seconds ahead the forecasts look. */
+    horizonSeconds: positiveSeconds.max(3600, 'at most 3600: a forecast further out than an hour is a guess'),
+    /** The arrival rate is the conversations offered over this many seconds (whole minutes: the rate and its trend are read per minute). */
+    arrivalWindowSeconds: z.number().refine((w) => Number.isInteger(w / 60) && w >= 120 && w <= 900, 'must be whole minutes from 120 to 900 (the rate and its trend are read per minute)'),
+    /** Messaging conversations an agent takes at once (the queues' utilization setting). */
+    agentConcurrency: z.number().finite().gt(0, 'must be > 0'),
+    /** Mean handle time of a messaging conversation. */
+    handleTimeSeconds: positiveSeconds,
+    /** Mean time a customer waits in queue before abandoning; absent: nobody abandons (a pessimistic forecast). */
+    patienceSeconds: positiveSeconds.optional(),
+    /** The bot flow whose sessions (oFlow) count against its concurrency limit; both or neither. */
+    botFlowId: nonBlank.optional(),
+    botConcurrencyLimit: z.number().int('must be a whole number').min(1).optional(),
+  })
+  .strict()
+  .superRefine((l, ctx) => {
+    const why = 'botFlowId and botConcurrencyLimit go together (the bot load is sessions in that flow over that limit)';
+    if (l.botFlowId !== undefined && l.botConcurrencyLimit === undefined) ctx.addIssue({ code: 'custom', path: ['botConcurrencyLimit'], message: `is required with botFlowId: ${why}` });
+    if (l.botFlowId === undefined && l.botConcurrencyLimit !== undefined) ctx.addIssue({ code: 'custom', path: ['botFlowId'], message: `is required with botConcurrencyLimit: ${why}` });
+  });
+
 const trigger = z.enum(['auto', 'manual']);
-export const metricTierSchema = z.object({ trigger, activate: metricRuleSchema, restore: metricRuleSchema }).strict();
+export const metricTierSchema = z
+  .object({
+    trigger,
+    activate: metricRuleSchema,
+    restore: metricRuleSchema,
+    /**
+     * issue 14 (leading): a second way in. The tier activates when `activate` OR `activateEarly` is met, and
+     * restores only on `restore`, so a forecast can bring a tier on early but never hold it on by itself.
+     */
+    activateEarly: leadingRuleSchema.optional(),
+  })
+  .strict();
 
 /** Tier 4 has the same rule shape as tiers 1-3: activate after N failed probes, restore after M healthy ones. */
 export const healthTierSchema = z
@@ -114,6 +177,8 @@ export const eventConfigSchema = z
      * allowed. Absent for a real event; shown on status so nobody mistakes a drill for one.
      */
     simulatedTimeScale: z.number().finite().min(1).max(CONFIG_BOUNDS.maxTimeScale).optional(),
+    /** issue 14 (leading): absent, nothing extra is read and no `activateEarly` rule may be set. */
+    leading: leadingConfigSchema.optional(),
   })
   .strict()
   .superRefine((c, ctx) => {
@@ -133,11 +198,16 @@ export type MetricCondition = Pick<MetricRule, 'waitingAbove' | 'waitingBelow' |
 export type MetricTierConfig = z.output<typeof metricTierSchema>;
 export type HealthTierConfig = z.output<typeof healthTierSchema>;
 export type ActuatorConfig = z.output<typeof actuatorSchema>;
+export type LeadingRule = z.output<typeof leadingRuleSchema>;
+/** A condition on the leading signals (workflows/forecast.ts); a sample without them never meets one. */
+export type LeadingCondition = Pick<LeadingRule, (typeof LEADING_BOUNDS)[number]>;
+export type LeadingConfig = z.output<typeof leadingConfigSchema>;
 
 export interface ConfigProblem {
   path: (string | number)[];
   message: string;
 }
+type AddProblem = (path: (string | number)[], message: string) => void;
 
 /** `path: message`, one per problem: the form every caller shows. */
 export function formatIssues(error: z.ZodError): string[] {
@@ -190,6 +260,7 @@ function semanticProblems(c: EventConfig): ConfigProblem[] {
       }
       if (rule.consecutivePolls !== undefined) within([...path, 'consecutivePolls'], rule.consecutivePolls * poll, `${rule.consecutivePolls} polls`);
     }
+    leadingRuleProblems(c, t, add, within); // issue 14 (leading)
     const overlap = overlapExample(tier.activate, tier.restore);
     if (overlap) add(['tiers', t, 'restore'], `overlaps tiers.${t}.activate (${overlap} meets both), so the tier would flap; restore must exclude every sample that activates`);
   }
@@ -220,6 +291,23 @@ function semanticProblems(c: EventConfig): ConfigProblem[] {
     add(['messengerProbeUrl'], 'must not be a loopback, link-local or private-network address (point it at https://apps.<region>/genesys-bootstrap/genesys.min.js)');
   }
   return out;
+}
+
+/** issue 14 (leading): `tiers.N.activateEarly` against the rest of the config. */
+function leadingRuleProblems(c: EventConfig, t: 1 | 2 | 3, add: AddProblem, within: (path: (string | number)[], seconds: number, what: string) => void): void {
+  const rule = c.tiers[t].activateEarly;
+  if (rule === undefined) return;
+  const path = ['tiers', t, 'activateEarly'];
+  if (!c.leading) add(path, 'needs the `leading` settings (horizon, window, agent concurrency, handle time) to compute a forecast');
+  else if ((rule.botLoadAbove !== undefined || rule.forecastBotLoadAbove !== undefined) && c.leading.botFlowId === undefined) {
+    add(path, 'botLoadAbove / forecastBotLoadAbove need leading.botFlowId and leading.botConcurrencyLimit');
+  }
+  const poll = c.pollIntervalSeconds;
+  if (rule.sustainSeconds !== undefined) {
+    if (rule.sustainSeconds < poll) add([...path, 'sustainSeconds'], `${rule.sustainSeconds} s is shorter than pollIntervalSeconds (${poll} s), so no window could be covered by samples`);
+    within([...path, 'sustainSeconds'], rule.sustainSeconds, 'the window');
+  }
+  if (rule.consecutivePolls !== undefined) within([...path, 'consecutivePolls'], rule.consecutivePolls * poll, `${rule.consecutivePolls} polls`);
 }
 
 /** Loopback, link-local (incl. cloud metadata 169.254.169.254), unspecified and private addresses. */

@@ -84,7 +84,8 @@ export interface SurgeStatus {
   actuations: ActuationRecord[];
   openAlerts: string[];
   /** Recent good samples for charts (bounded). */
-  series: { at: string; waiting: number; agentsAvailable: number }[];
+  /** `forecastWaiting` / `botLoad`: the leading signals' forecast at that poll, when configured. */
+  series: { at: string; waiting: number; agentsAvailable: number; forecastWaiting?: number; botLoad?: number }[];
   endedReason: string | null;
   /** Every site-wide actuator, desired beside observed (absent in statuses from before observed-state reconciliation). */
   actuators?: ActuatorStatus[];

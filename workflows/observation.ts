@@ -1,7 +1,7 @@
 // What one poll sees: queue metrics, the Messenger probe and the actuators' real values, each part with its
 // own success or failure. Pure data shared by the observe activity, the reconciler and the workflow.
 import type { FailureClass } from './failure-classes';
-import type { EdgeFlagKey, QueueMetrics } from './types';
+import type { EdgeFlagKey, LeadingSignals, QueueMetrics } from './types';
 
 /** How to read one site-wide actuator. `id` is the reconciler's actuator ID (workflows/reconciler.ts). */
 export type ActuatorRead =
@@ -27,6 +27,10 @@ export interface ObserveInput {
   /** Omitted: no metrics this time (an actuator-only re-check, or the end's restore loop). */
   queueIds?: string[];
   probeUrl?: string;
+  /** The leading signals (arrival rate, its trend, bot sessions) beside the metrics, when the event has `leading`. */
+  leading?: { windowSeconds: number; botFlowId?: string };
+  /** The poll's instant on the workflow's clock: the end of the arrival window. */
+  at?: string;
   reads: ActuatorRead[];
 }
 
@@ -39,6 +43,7 @@ export interface ObservedMetrics {
 export interface Observation {
   metrics?: ObservationPart<ObservedMetrics>;
   probe?: ObservationPart<{ healthy: boolean; error?: string }>;
+  leading?: ObservationPart<LeadingSignals>;
   actuators: Record<string, ObservationPart<ObservedValue>>;
 }
 

@@ -18,6 +18,8 @@ import {
   type Transition,
   type TransitionCause,
 } from './types';
+import { forecastFor } from './forecast';
+import { describeForecast, describeLeadingRule, meetsLeading } from './leading-rules';
 
 export { validateEventConfig } from './validate-config';
 
@@ -64,6 +66,10 @@ export function evaluate(prev: PolicyState, sample: Sample, config: EventConfig,
   const state = cloneState(prev);
   const actions: PolicyAction[] = [];
   const usable = usableSample(sample, config, now);
+  // Leading rules: the forecast needs the previous sample for the bot's trend, so it is taken before it goes.
+  const pollMs = config.pollIntervalSeconds * 1000;
+  const forecast = usable.ok ? forecastFor(sample, prev.lastSample, config.leading, MAX_GAP_POLLS * pollMs, pollMs / 2) : null;
+  if (config.leading) state.forecast = forecast;
   state.lastSample = sample;
 
   // Only the platform's failures (or a failure from a history older than classes: platform) count
@@ -95,10 +101,27 @@ export function evaluate(prev: PolicyState, sample: Sample, config: EventConfig,
       const rules = config.tiers[t];
       tierState.activateStreak = extendStreak(tierState.activateStreak, meets(rules.activate, sample), sample.at, config);
       tierState.restoreStreak = extendStreak(tierState.restoreStreak, meets(rules.restore, sample), sample.at, config);
-      const activateMet = satisfied(rules.activate, tierState.activateStreak);
+      const lagMet = satisfied(rules.activate, tierState.activateStreak);
+      // Activate on the lagging rule OR the leading one; restore only on the lagging rule (leading-rules.ts).
+      const early = rules.activateEarly;
+      if (early) {
+        // Edge-triggered: after a restore the forecast must first drop below the rule before it may count again,
+        // so a forecast that stayed high can't switch the tier straight back on (the lagging rule still can).
+        const met = meetsLeading(early, forecast);
+        if (!met) tierState.earlyArmed = true;
+        tierState.earlyStreak = extendStreak(tierState.earlyStreak ?? null, met && tierState.earlyArmed !== false, sample.at, config);
+      }
+      const earlyMet = !lagMet && early !== undefined && satisfied(early, tierState.earlyStreak ?? null);
+      const activateMet = lagMet || earlyMet;
+      // A tier with a leading rule restores top-down: while a higher tier sheds load the queue looks calm
+      // because of it, so a lower tier's restore window only starts once the higher ones are off (a staircase,
+      // not the whole load back at once).
+      if (early && higherTierActive(state, t)) tierState.restoreStreak = null;
       const restoreMet = satisfied(rules.restore, tierState.restoreStreak);
       decide(state, actions, t, rules.trigger, activateMet, restoreMet, {
-        activate: `${describeRule(rules.activate)} (waiting ${sample.waiting}, agents available ${sample.agentsAvailable})`,
+        activate: earlyMet && early && forecast
+          ? `early: ${describeLeadingRule(early, forecast.horizonSeconds)} (${describeForecast(forecast)}; waiting ${sample.waiting})`
+          : `${describeRule(rules.activate)} (waiting ${sample.waiting}, agents available ${sample.agentsAvailable})`,
         restore: `${describeRule(rules.restore)} (waiting ${sample.waiting}, agents available ${sample.agentsAvailable})`,
       }, now);
     }
@@ -175,6 +198,10 @@ export function meets(condition: MetricCondition, sample: { waiting: number; age
   );
 }
 
+function higherTierActive(state: PolicyState, tier: 1 | 2 | 3): boolean {
+  return METRIC_TIERS.some((h) => h > tier && state.tiers[h].active);
+}
+
 function extendStreak(streak: Streak | null, met: boolean, at: string, config: EventConfig): Streak | null {
   if (!met) return null;
   const maxGapMs = MAX_GAP_POLLS * config.pollIntervalSeconds * 1000;
@@ -184,7 +211,7 @@ function extendStreak(streak: Streak | null, met: boolean, at: string, config: E
   return { since: at, lastAt: at, count: 1 };
 }
 
-function satisfied(rule: MetricRule, streak: Streak | null): boolean {
+function satisfied(rule: Pick<MetricRule, 'sustainSeconds' | 'consecutivePolls'>, streak: Streak | null): boolean {
   if (!streak) return false;
   if (rule.consecutivePolls !== undefined) return streak.count >= rule.consecutivePolls;
   // Sustained: the samples in the run span the whole window (first to latest), all meeting the condition.
@@ -248,6 +275,10 @@ function transition(
   // Hysteresis: the opposite rule must be met afresh after every move.
   tierState.activateStreak = null;
   tierState.restoreStreak = null;
+  if (tierState.earlyStreak !== undefined) {
+    tierState.earlyStreak = null;
+    if (!to) tierState.earlyArmed = false;
+  }
   state.transitions = [...state.transitions, record].slice(-MAX_TRANSITIONS_KEPT);
   actions.push({ type: 'transition', transition: record });
 }

@@ -276,8 +276,9 @@ export async function surgeEvent(input: SurgeEventInput): Promise<SurgeEventResu
       .map((a) => a.read)
       .filter((r) => opts.genesys || isCheapRead(r));
     try {
+      const leading = config.leading ? { windowSeconds: config.leading.arrivalWindowSeconds, ...(config.leading.botFlowId ? { botFlowId: config.leading.botFlowId } : {}) } : undefined;
       const observation = await observeWorld({
-        ...(opts.metrics ? { queueIds: config.queueIds, ...(config.messengerProbeUrl ? { probeUrl: config.messengerProbeUrl } : {}) } : {}),
+        ...(opts.metrics ? { queueIds: config.queueIds, at, ...(config.messengerProbeUrl ? { probeUrl: config.messengerProbeUrl } : {}), ...(leading ? { leading } : {}) } : {}),
         reads,
       });
       return { observation, at };
@@ -295,7 +296,18 @@ export async function surgeEvent(input: SurgeEventInput): Promise<SurgeEventResu
     // A probe that reaches our own edge's stub (or is refused for our config) is our mistake: hold, never tier 4.
     if (probe && !probe.ok && probe.failureClass !== 'platform') return { ok: false, at, error: `Messenger probe: ${probe.error}`, failureClass: probe.failureClass };
     const messengerHealthy = probe ? probe.ok && probe.value.healthy : undefined;
-    return { ok: true, at, waiting: m.value.waiting, agentsAvailable: m.value.agentsAvailable, perQueue: m.value.perQueue, ...(messengerHealthy === undefined ? {} : { messengerHealthy }) };
+    // The leading signals ride on the sample; a failed read leaves them out (the early rules are then not met:
+    // the lagging rules decide alone, nothing is held and nothing switched on by it).
+    const leading = observation.leading?.ok ? observation.leading.value : undefined;
+    return {
+      ok: true,
+      at,
+      waiting: m.value.waiting,
+      agentsAvailable: m.value.agentsAvailable,
+      perQueue: m.value.perQueue,
+      ...(messengerHealthy === undefined ? {} : { messengerHealthy }),
+      ...(leading ? { leading } : {}),
+    };
   }
 
   let queuesVerified = false;
@@ -515,6 +527,11 @@ export async function surgeEvent(input: SurgeEventInput): Promise<SurgeEventResu
         const sample = problem ?? sampleOf(observation, at);
         if (sample.ok) series = [...series, { at: sample.at, waiting: sample.waiting, agentsAvailable: sample.agentsAvailable }].slice(-MAX_SERIES_KEPT);
         act(evaluate(policy, sample, config, now()));
+        // The forecast the policy just made rides on the series point (the dashboard's chart).
+        const f = policy.forecast;
+        if (sample.ok && f && f.at === sample.at && series.length > 0) {
+          series[series.length - 1] = { ...series[series.length - 1]!, forecastWaiting: f.forecastWaiting, ...(f.botLoad === undefined ? {} : { botLoad: f.botLoad }) };
+        }
         nextPollMs = Date.now() + config.pollIntervalSeconds * 1000;
       }
       await reconcileWith(observation.actuators, at);

@@ -21,7 +21,17 @@ export type EventPhase = 'scheduled' | 'active' | 'ending' | 'ended' | 'ended-wi
 // ---------------------------------------------------------------------------------------------
 
 // The shape and every rule live in workflows/config-schema.ts (one zod schema); the types are inferred from it.
-export type { ActuatorConfig, EventConfig, HealthTierConfig, MetricCondition, MetricRule, MetricTierConfig } from './config-schema';
+export type {
+  ActuatorConfig,
+  EventConfig,
+  HealthTierConfig,
+  LeadingCondition,
+  LeadingConfig,
+  LeadingRule,
+  MetricCondition,
+  MetricRule,
+  MetricTierConfig,
+} from './config-schema';
 
 // ---------------------------------------------------------------------------------------------
 // Samples
@@ -35,6 +45,16 @@ export interface QueueMetrics {
   interacting: number;
 }
 
+/** What activities/genesys-leading.ts reads each poll (workflows/forecast.ts turns it into forecasts). */
+export interface LeadingSignals {
+  /** Conversations offered to the event's queues per minute, over the arrival window (nOffered). */
+  offeredPerMinute: number;
+  /** How fast that rate is changing, per minute (least-squares slope over the window's minutes). */
+  offeredTrendPerMinute: number;
+  /** Conversations in the bot flow now (oFlow); absent without a bot flow. */
+  botSessions?: number;
+}
+
 /** One poll of the platform. `ok: false` means the poll failed (no numbers to trust). */
 export type Sample =
   | {
@@ -46,6 +66,8 @@ export type Sample =
       perQueue: QueueMetrics[];
       /** Messenger bootstrap probe, where configured; a failure counts toward tier 4. */
       messengerHealthy?: boolean;
+      /** Signals that move before `waiting` does; absent when not configured or not readable this poll. */
+      leading?: LeadingSignals;
     }
   | {
       ok: false;
@@ -80,6 +102,10 @@ export interface TierState {
   restoreStreak: Streak | null;
   /** A manual tier whose rule is met waits for an operator; set once until it clears. */
   recommendation: Recommendation | null;
+  /** The run of samples meeting `activateEarly` (absent in state carried from before leading rules). */
+  earlyStreak?: Streak | null;
+  /** False from a restore until a sample fails to meet `activateEarly` (its hysteresis); absent counts as armed. */
+  earlyArmed?: boolean;
 }
 
 export interface Recommendation {
@@ -120,6 +146,20 @@ export interface PolicyState {
   lastSample: Sample | null;
   transitions: Transition[];
   openAlerts: AlertCondition[];
+  /** The latest forecast from the leading signals (absent when none was possible). */
+  forecast?: Forecast | null;
+}
+
+/** What workflows/forecast.ts makes of a sample's leading signals. */
+export interface Forecast {
+  at: string;
+  horizonSeconds: number;
+  arrivalRate: number;
+  /** Agent capacity in conversations per minute (agents on queue x concurrency / handle time). */
+  capacityPerMinute: number;
+  forecastWaiting: number;
+  botLoad?: number;
+  forecastBotLoad?: number;
 }
 
 export const MAX_TRANSITIONS_KEPT = 100;

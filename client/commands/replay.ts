@@ -15,16 +15,29 @@ export function formatReplay(result: ReplayResult): string[] {
   ].sort((a, b) => a.atMs - b.atMs);
   if (events.length === 0) lines.push('no tier would have moved');
   for (const e of events) lines.push(`${new Date(e.atMs).toISOString()}  ${e.text}`);
+  if (result.forecasts.length > 0) {
+    const peak = (key: 'forecastWaiting' | 'forecastBotLoad') => result.forecasts.reduce((best, f) => ((f[key] ?? -1) > (best[key] ?? -1) ? f : best));
+    const w = peak('forecastWaiting');
+    lines.push(`forecast (${result.forecasts.length} samples with leading signals): peak forecast waiting ${w.forecastWaiting} at ${new Date(w.atMs).toISOString()}`);
+    const b = peak('forecastBotLoad');
+    if (b.forecastBotLoad !== undefined) lines.push(`forecast: peak forecast bot load ${Math.round(b.forecastBotLoad * 100)}% at ${new Date(b.atMs).toISOString()}`);
+  }
   return lines;
+}
+
+/** Every sample's forecast as CSV, for plotting against the recorded waiting. */
+export function formatForecastCsv(result: ReplayResult): string[] {
+  return ['timestamp,arrivalRate,capacityPerMinute,forecastWaiting,botLoad,forecastBotLoad', ...result.forecasts.map((f) => `${new Date(f.atMs).toISOString()},${f.arrivalRate},${f.capacityPerMinute},${f.forecastWaiting},${f.botLoad ?? ''},${f.forecastBotLoad ?? ''}`)];
 }
 
 export function registerReplayCommand(program: Command): void {
   program
     .command('replay')
-    .description('Feed a recorded queue series (CSV: timestamp,waiting,agents) through the policy and print when each tier would have moved; touches nothing')
+    .description('Feed a recorded queue series (CSV: timestamp,waiting,agents; optional agentsOnQueue,interacting,offeredPerMinute,offeredTrendPerMinute,botSessions for the leading rules) through the policy and print when each tier would have moved; touches nothing')
     .argument('<metrics.csv>', 'one poll per line; a line with empty waiting and agents is a failed poll')
     .requiredOption('--event <config>', 'the event config whose rules to replay (JSON or YAML)')
-    .action(async (csvPath: string, opts: { event: string }) => {
+    .option('--forecast', 'also print each sample\'s forecast as CSV (needs `leading` in the config and leading columns in the CSV)')
+    .action(async (csvPath: string, opts: { event: string; forecast?: boolean }) => {
       const config = await loadEventConfig(opts.event);
       let text: string;
       try {
@@ -34,5 +47,6 @@ export function registerReplayCommand(program: Command): void {
       }
       const result = replaySamples(parseMetricsCsv(text, csvPath), config);
       for (const line of formatReplay(result)) console.log(line);
+      if (opts.forecast) for (const line of formatForecastCsv(result)) console.log(line);
     });
 }

@@ -1,7 +1,7 @@
 // Feeds a series of queue samples through the pure policy (`evaluate`), touching nothing: when each tier
 // would have moved. Used by `surge replay` on a recorded spike and by drills for "when was the rule first met".
 import { evaluate, initialPolicyState } from '../../workflows/policy';
-import type { EventConfig, Recommendation, Sample, TierNumber, Transition } from '../../workflows/types';
+import type { EventConfig, Forecast, LeadingSignals, Recommendation, Sample, TierNumber, Transition } from '../../workflows/types';
 
 export interface ReplaySample {
   atMs: number;
@@ -9,6 +9,11 @@ export interface ReplaySample {
   waiting?: number;
   agentsAvailable?: number;
   error?: string;
+  /** Optional, for the leading rules' forecast: agents on queue and conversations with them. */
+  agentsOnQueue?: number;
+  interacting?: number;
+  /** Optional: the leading signals of the poll (absent: leading rules not met, as in old histories). */
+  leading?: LeadingSignals;
 }
 
 export interface ReplayMove {
@@ -26,6 +31,8 @@ export interface ReplayResult {
   recommendations: (Recommendation & { atMs: number })[];
   samples: number;
   failedSamples: number;
+  /** The forecast at each sample that had leading signals (config with `leading` only). */
+  forecasts: (Forecast & { atMs: number })[];
 }
 
 export interface ReplayOptions {
@@ -54,19 +61,29 @@ export function replaySamples(samples: readonly ReplaySample[], config: EventCon
   let state = initialPolicyState(cfg, startIso);
   const moves: ReplayMove[] = [];
   const recommendations: ReplayResult['recommendations'] = [];
+  const forecasts: ReplayResult['forecasts'] = [];
   for (const s of ordered) {
     const at = new Date(s.atMs).toISOString();
     const sample: Sample = s.ok
-      ? { ok: true, at, waiting: s.waiting ?? 0, agentsAvailable: s.agentsAvailable ?? 0, perQueue: [] }
+      ? {
+          ok: true,
+          at,
+          waiting: s.waiting ?? 0,
+          agentsAvailable: s.agentsAvailable ?? 0,
+          // One aggregate "queue" carries the staffing the forecast needs.
+          perQueue: s.agentsOnQueue === undefined ? [] : [{ queueId: 'all', waiting: s.waiting ?? 0, agentsAvailable: s.agentsAvailable ?? 0, agentsOnQueue: s.agentsOnQueue, interacting: s.interacting ?? 0 }],
+          ...(s.leading ? { leading: s.leading } : {}),
+        }
       : { ok: false, at, error: s.error ?? 'sample failed' };
     const result = evaluate(state, sample, cfg, at);
     state = result.state;
+    if (state.forecast && state.forecast.at === at) forecasts.push({ ...state.forecast, atMs: s.atMs });
     for (const action of result.actions) {
       if (action.type === 'transition') moves.push(toMove(action.transition, s.atMs));
       if (action.type === 'recommend') recommendations.push({ ...action.recommendation, atMs: s.atMs });
     }
   }
-  return { moves, recommendations, samples: ordered.length, failedSamples: ordered.filter((s) => !s.ok).length };
+  return { moves, recommendations, samples: ordered.length, failedSamples: ordered.filter((s) => !s.ok).length, forecasts };
 }
 
 function toMove(t: Transition, atMs: number): ReplayMove {

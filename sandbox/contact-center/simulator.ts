@@ -47,6 +47,8 @@ export interface ContactCenter extends MetricsSource {
   /** The controls as last read. */
   tiers(): TierControls;
   totals(): { waiting: number; agentsIdle: number; interacting: number; botSessions: number; openConversations: number };
+  /** Conversations offered to a queue (reaching it from the bot, or straight) in [fromMs, toMs) of simulated time. */
+  offered(queueId: string, fromMs: number, toMs: number): number | undefined;
   /** Starts measuring afresh (warm-up); only conversations arriving from now on are counted. */
   resetStats(): void;
   eventsProcessed(): number;
@@ -65,6 +67,8 @@ interface QueueState {
   head: number;
   waiting: number;
   interacting: number;
+  /** Simulated times conversations were offered to the queue, in order (for nOffered over an interval). */
+  offeredAt: number[];
 }
 
 interface Conversation {
@@ -127,6 +131,7 @@ export function createContactCenter(options: ContactCenterOptions): ContactCente
     head: 0,
     waiting: 0,
     interacting: 0,
+    offeredAt: [],
   }));
   const queueById = new Map(queues.map((q) => [q.id, q]));
   const cumulativeShares: number[] = [];
@@ -227,6 +232,7 @@ export function createContactCenter(options: ContactCenterOptions): ContactCente
 
   function enqueue(c: Conversation): void {
     const q = c.queue;
+    q.offeredAt.push(now);
     c.enqueuedAt = now;
     const delayed = q.waiting > 0 || !q.pool.hasCapacity();
     if (counted(c)) counters.waits.queued(delayed);
@@ -423,6 +429,11 @@ export function createContactCenter(options: ContactCenterOptions): ContactCente
       };
       return observation;
     },
+    offered(queueId, fromMs, toMs) {
+      const q = queueById.get(queueId);
+      if (!q) return undefined;
+      return Math.max(0, lowerBound(q.offeredAt, Math.min(toMs, now)) - lowerBound(q.offeredAt, fromMs));
+    },
     outcomes: () => ({ ...counters.outcomes, deflected: { ...counters.outcomes.deflected }, open: open.length }),
     waitStats: () => counters.waits.stats(),
     waitCounts: () => counters.waits.counts(),
@@ -435,4 +446,16 @@ export function createContactCenter(options: ContactCenterOptions): ContactCente
     },
     eventsProcessed: () => processed,
   };
+}
+
+/** The index of the first element >= x in a sorted array. */
+function lowerBound(sorted: readonly number[], x: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid] < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }

@@ -1,6 +1,7 @@
 // The drill's written report (markdown): outcomes with and without the controller, waits, service level,
 // each tier's moves against when its rule was met, the API calls used, and a plain verdict.
 import { describeRule } from '../../workflows/policy';
+import { describeLeadingRule } from '../../workflows/leading-rules';
 import { TIER_DESCRIPTIONS } from '../../workflows/tiers';
 import type { EventConfig, TierNumber } from '../../workflows/types';
 import { DEFLECTION_CHANNELS, type Outcomes } from '../contact-center';
@@ -75,11 +76,13 @@ export function renderDrillReport(result: DrillResult, chartFile = 'chart.svg'):
   lines.push('| tier | rule (activate / restore) | mode | rule first met (activate / restore) | periods live (cause) | flaps |', '|---|---|---|---|---|---:|');
   for (const t of result.tiers) {
     const t4 = config.tiers[4];
-    const rule = t.tier === 4 ? `${t4.trigger}: ${t4.activate.failedProbes} failed polls / ${t4.restore.healthyProbes} healthy` : `${config.tiers[t.tier].trigger}: ${describeRule(config.tiers[t.tier].activate)} / ${describeRule(config.tiers[t.tier].restore)}`;
+    const tc = t.tier === 4 ? null : config.tiers[t.tier];
+    const early = tc?.activateEarly ? ` (or early: ${describeLeadingRule(tc.activateEarly, config.leading?.horizonSeconds)})` : '';
+    const rule = tc === null ? `${t4.trigger}: ${t4.activate.failedProbes} failed polls / ${t4.restore.healthyProbes} healthy` : `${tc.trigger}: ${describeRule(tc.activate)}${early} / ${describeRule(tc.restore)}`;
     const periods = t.periods.length === 0 ? 'never' : t.periods.map((p) => `${fmt(p.onMinute)} (${p.onCause}) to ${p.offMinute === null ? 'end' : `${fmt(p.offMinute)} (${p.offCause})`}`).join('; ');
     lines.push(`| ${t.tier} ${TIER_DESCRIPTIONS[t.tier].name} | ${rule} | ${config.modes?.[t.tier] ?? 'auto'} | ${fmt(t.activateRuleMetMinute)} / ${fmt(t.restoreRuleMetMinute)} | ${periods} | ${t.flaps} |`);
   }
-  lines.push('', `A flap is a tier moving back within ${FLAP_MINUTES} minutes of its previous move.`, '');
+  lines.push('', `A flap is a tier moving back within ${FLAP_MINUTES} minutes of its previous move. "Rule first met" replays the polls through the lagging rules only (the leading signals are not recorded per poll).`, '');
   const failed = result.polls.filter((p) => !p.ok);
   lines.push('## Polls and API use', '');
   lines.push(`- polls: ${result.polls.length}, failed: ${failed.length}${failed.length > 0 ? ` (minutes ${failed.map((p) => p.minute.toFixed(1)).slice(0, 12).join(', ')}${failed.length > 12 ? ', ...' : ''})` : ''}`);

@@ -49,6 +49,8 @@ export interface DrillOptions {
   base?: EventConfig;
   /** Pre-arm a planned scenario's tiers (see scaledEventConfig); default: yes when no base is given. */
   preArm?: boolean;
+  /** Tier 3 moves on its rules (default: as the config says; the playbook's is manual). */
+  tier3Auto?: boolean;
   seed?: number;
   /** A time-skipping environment to reuse (a fresh one is started and torn down otherwise). */
   env?: TestWorkflowEnvironment;
@@ -184,7 +186,7 @@ export async function runDrill(options: DrillOptions): Promise<DrillResult> {
       const deps = world.activityDeps({ genesys: { sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms / 20)) } });
       const deflection = promiseOptions ? deflectionDepsFromEnv({ ...world.env, ...DRILL_DEFLECTION_ENV }, { sendAlert: createNotifyActivities(deps.notify).sendAlert }) : undefined;
       if (deflection?.email.via === 'smtp') closers.push(() => deflection.email.via === 'smtp' && deflection.email.transport.close());
-      const config = drillEventConfig(scenario, { epochMs, base: options.base, preArm: options.preArm, eventId });
+      const config = drillEventConfig(scenario, { epochMs, base: options.base, preArm: options.preArm, eventId, tier3Auto: options.tier3Auto });
       const polls: PollRecord[] = [];
       const real = createActivities({ ...deps, ...(deflection ? { deflection } : {}) });
       const simTimed = createSimTimeActivities({ world, clock, polls, activities: real });

@@ -11,6 +11,7 @@ import { tokenGrant } from './oauth';
 import { adminRouter, isLoopback } from './admin';
 import type { ApiRoute } from './routes/context';
 import { analyticsRoutes } from './routes/analytics';
+import { leadingAnalyticsRoutes } from './routes/analytics-leading';
 import { routingRoutes } from './routes/routing';
 import { dataTableRoutes } from './routes/datatables';
 import { flowRoutes } from './routes/flows';
@@ -33,7 +34,7 @@ export const DEFAULT_GENESYS_SANDBOX_PORT = 8900;
 const WINDOW_MS = 60_000;
 
 // Data-table routes come before flow routes: `/api/v2/flows/datatables` would otherwise read as a flow ID.
-const apiRouter = [...analyticsRoutes, ...routingRoutes, ...dataTableRoutes, ...flowRoutes, ...conversationRoutes, ...webDeploymentRoutes].reduce(
+const apiRouter = [...analyticsRoutes, ...leadingAnalyticsRoutes, ...routingRoutes, ...dataTableRoutes, ...flowRoutes, ...conversationRoutes, ...webDeploymentRoutes].reduce(
   (r, route) => r.add(route.method, route.pattern, route),
   new Router<ApiRoute>(),
 );

@@ -241,6 +241,21 @@ export class GenesysSandboxState {
     return this.metrics.get(queueId) ?? ZERO_OBSERVATION;
   }
 
+  /** Conversations offered to a queue in [fromMs, toMs); 0 without a source that counts them; `undefined` for an unknown queue. */
+  offered(queueId: string, fromMs: number, toMs: number): number | undefined {
+    const counted = this.metricsSource?.offered?.(queueId, fromMs, toMs);
+    if (counted !== undefined) return counted;
+    if (this.metricsSource) return this.metricsSource.observe(queueId) === undefined ? undefined : 0;
+    return this.queues.has(queueId) ? 0 : undefined;
+  }
+
+  /** Conversations in a flow now; 0 for a known flow nobody models; `undefined` for an unknown flow. */
+  flowSessions(flowId: string): number | undefined {
+    const counted = this.metricsSource?.flowSessions?.(flowId);
+    if (counted !== undefined) return counted;
+    return this.flows.has(flowId) ? 0 : undefined;
+  }
+
   // ---- flows -----------------------------------------------------------------------------------
 
   /** Completes a publish whose time has come; called before a flow is read. */

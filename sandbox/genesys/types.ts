@@ -12,6 +12,10 @@ export interface QueueObservation {
 /** Where observation numbers come from; `undefined` means the queue is unknown to the source. */
 export interface MetricsSource {
   observe(queueId: string): QueueObservation | undefined;
+  /** Conversations offered to the queue (nOffered) in [fromMs, toMs) on the sandbox's clock; optional. */
+  offered?(queueId: string, fromMs: number, toMs: number): number | undefined;
+  /** Conversations in a flow now (oFlow); `undefined` for a flow the source does not model. */
+  flowSessions?(flowId: string): number | undefined;
 }
 
 export interface SeedQueue {

@@ -2,8 +2,8 @@
 // scenario is `epochMs`; on an accelerated clock every duration in the config (poll interval, sustain
 // windows, staleness) shrinks by the same factor so the rules mean what they mean on the day.
 import { parseEventConfig } from '../../client/event-config';
-import { DEFAULT_TIER_CONFIG } from '../../workflows/tiers';
-import type { EventConfig, MetricRule, MetricTierConfig, TierMode, TierNumber } from '../../workflows/types';
+import { DEFAULT_LEADING, DEFAULT_TIER_CONFIG } from '../../workflows/tiers';
+import type { EventConfig, LeadingConfig, MetricRule, MetricTierConfig, TierMode, TierNumber } from '../../workflows/types';
 import type { Scenario } from '../contact-center';
 import { DEFAULT_TIER_WIRING, type TierControlsWiring } from './tier-controls';
 
@@ -27,6 +27,8 @@ export interface ScaledEventConfigOptions {
   preArm?: boolean;
   wiring?: TierControlsWiring;
   alertRecipients?: string[];
+  /** Tier 3 moves on its rules instead of recommending (what the leading-rule drills judge). */
+  tier3Auto?: boolean;
 }
 
 const DEFAULT_POLL_SECONDS = 30;
@@ -49,6 +51,8 @@ export function scaledEventConfig(scenario: Scenario, options: ScaledEventConfig
     for (const w of scenario.tierPlan) if (!armed.includes(w.tier) && w.tier !== 4) tierOverrides[w.tier] = { trigger: 'auto' };
   }
 
+  if (options.tier3Auto) tierOverrides[3] = { trigger: 'auto' };
+
   const pollSeconds = (base?.pollIntervalSeconds ?? DEFAULT_POLL_SECONDS) / accel;
   const scaleRule = (rule: MetricRule): MetricRule => (rule.sustainSeconds === undefined ? { ...rule } : { ...rule, sustainSeconds: rule.sustainSeconds / accel });
   const scaleTier = (t: 1 | 2 | 3) => {
@@ -56,7 +60,7 @@ export function scaledEventConfig(scenario: Scenario, options: ScaledEventConfig
     const trigger = tierOverrides[t]?.trigger ?? tier?.trigger;
     return {
       ...(trigger ? { trigger } : {}),
-      ...(tier ? { activate: scaleRule(tier.activate), restore: scaleRule(tier.restore) } : {}),
+      ...(tier ? { activate: scaleRule(tier.activate), restore: scaleRule(tier.restore), activateEarly: tier.activateEarly ? scaleRule(tier.activateEarly) : false } : {}),
     };
   };
   const defaultsScaled = (t: 1 | 2 | 3) => {
@@ -88,6 +92,7 @@ export function scaledEventConfig(scenario: Scenario, options: ScaledEventConfig
       dataTable: { datatableId: wiring.datatableId, ...(wiring.rowKey ? { rowKey: wiring.rowKey } : {}) },
       alerts: { recipients: options.alertRecipients ?? base?.alerts.recipients ?? [] },
       ...(modes && Object.keys(modes).length > 0 ? { modes } : {}),
+      ...leadingFor(scenario, base, wiring, accel),
       // Said out loud, not loosened: the schema checks every bound on simulated time (poll x acceleration).
       ...(accel === 1 ? {} : { simulatedTimeScale: accel }),
     },
@@ -99,4 +104,24 @@ export function scaledEventConfig(scenario: Scenario, options: ScaledEventConfig
 /** A drill runs on the time-skipping server: simulated time is the server's time, no scaling. */
 export function drillEventConfig(scenario: Scenario, options: Omit<ScaledEventConfigOptions, 'acceleration'>): EventConfig {
   return scaledEventConfig(scenario, { ...options, acceleration: 1 });
+}
+
+/**
+ * The leading settings: the operator's when given; without a base, the scenario's numbers (the settings an
+ * operator would copy from their org: utilization, handle time, patience, the bot flow and its limit), so
+ * the playbook's leading rules apply. Only at 1:1 time: the arrival window is whole minutes of the platform's clock.
+ */
+function leadingFor(scenario: Scenario, base: EventConfig | undefined, wiring: TierControlsWiring, accel: number): { leading?: LeadingConfig } {
+  if (base) return base.leading ? { leading: base.leading } : {};
+  if (accel !== 1) return {};
+  const bot = scenario.bot && wiring.botFlow ? { botFlowId: wiring.botFlow.flowId, botConcurrencyLimit: scenario.bot.concurrencyLimit } : {};
+  return {
+    leading: {
+      ...DEFAULT_LEADING,
+      agentConcurrency: scenario.service.concurrency,
+      handleTimeSeconds: scenario.service.handleTime.meanSeconds,
+      ...(scenario.service.patience ? { patienceSeconds: scenario.service.patience.meanSeconds } : {}),
+      ...bot,
+    },
+  };
 }

@@ -4,7 +4,7 @@ import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { SurgeActivities } from '../../activities';
 import { createObserveActivity } from '../../activities/observe';
-import type { AlertMessage, EdgeFlagKey, FlagsRow, SupportStatus } from '../../workflows/types';
+import type { AlertMessage, EdgeFlagKey, FlagsRow, LeadingSignals, SupportStatus } from '../../workflows/types';
 
 export interface Metrics {
   waiting: number;
@@ -34,6 +34,9 @@ export class FakeWorld {
   /** The order side effects happened in (edge flags and support statuses), to check tier 4's order. */
   readonly sideEffects: string[] = [];
   metricCalls = 0;
+  /** Leading signals as a function of (skipped) time; throw to simulate the read failing. */
+  leading: (atMs: number) => LeadingSignals = () => ({ offeredPerMinute: 0, offeredTrendPerMinute: 0 });
+  readonly leadingCalls: { at: string; windowSeconds: number; botFlowId?: string }[] = [];
   /** Queue IDs the fake org does not have (verifyQueues names them). */
   readonly unknownQueues = new Set<string>();
   verifyCalls = 0;
@@ -77,6 +80,10 @@ export class FakeWorld {
             interacting: 0,
           })),
         };
+      },
+      fetchLeadingSignals: async ({ at, windowSeconds, botFlowId }) => {
+        this.leadingCalls.push({ at, windowSeconds, ...(botFlowId ? { botFlowId } : {}) });
+        return this.leading(Date.parse(at));
       },
       verifyQueues: async ({ queueIds }) => {
         this.verifyCalls++;
@@ -123,6 +130,7 @@ export class FakeWorld {
     const observe = createObserveActivity({
       fetchQueueMetrics: acts.fetchQueueMetrics,
       probeMessengerBootstrap: acts.probeMessengerBootstrap,
+      fetchLeadingSignals: acts.fetchLeadingSignals,
       readEdgeFlag: async ({ key }) => (this.edgeFlags.has(key) ? String(this.edgeFlags.get(key)) : null),
       genesys: {
         readFlagsRow: async ({ rowKey }) => (this.flagsRow(rowKey) as unknown as Record<string, unknown>) ?? null,

@@ -160,6 +160,7 @@ function render(view: EventView): void {
             { class: 'numbers-row' },
             el('div', { class: 'number' }, el('span', { class: 'label' }, 'waiting'), el('span', { class: 'value', id: 'waiting-now' }, String(sample.waiting))),
             el('div', { class: 'number' }, el('span', { class: 'label' }, 'agents available'), el('span', { class: 'value', id: 'agents-now' }, String(sample.agentsAvailable))),
+            ...forecastNumbers(s),
             el('div', { class: 'number small' }, el('span', { class: 'label' }, 'sampled'), el('span', { class: 'value' }, `${when(sample.at)} (${ago(sample.at)})`)),
           )
         : el(
@@ -343,17 +344,32 @@ function chartSection(s: SurgeStatus, thresholds: EventThresholds | null): Node 
       : el(
           'div',
           { class: 'chart-row' },
-          chart('waiting', 'Waiting conversations', s.series.map((p) => ({ at: Date.parse(p.at), v: p.waiting })), lines.filter((l) => l.metric === 'waiting')),
+          chart('waiting', 'Waiting conversations', s.series.map((p) => ({ at: Date.parse(p.at), v: p.waiting })), lines.filter((l) => l.metric === 'waiting'), forecastPoints(s)),
           chart('agents', 'Agents available', s.series.map((p) => ({ at: Date.parse(p.at), v: p.agentsAvailable })), lines.filter((l) => l.metric === 'agentsAvailable')),
         ),
-    el('p', { class: 'muted legend' }, 'Dashed lines: a tier turns on (red; "rec" = recommended to operators) or may restore (green) when the metric crosses them for the rule\'s window. Hover a label for the full rule.'),
+    el('p', { class: 'muted legend' }, 'Dotted blue: the forecast waiting of the leading rules (when configured), plotted at the poll that made it. Dashed lines: a tier turns on (red; "rec" = recommended to operators) or may restore (green) when the metric crosses them for the rule\'s window. Hover a label for the full rule.'),
   );
 }
 
-function chart(id: string, title: string, points: { at: number; v: number }[], lines: Threshold[]): Node {
+/** The leading rules' forecast at the latest poll, when the event has `leading` settings. */
+function forecastNumbers(s: SurgeStatus): Node[] {
+  const last = s.series.at(-1);
+  if (last?.forecastWaiting === undefined) return [];
+  return [
+    el('div', { class: 'number' }, el('span', { class: 'label' }, 'forecast waiting'), el('span', { class: 'value', id: 'forecast-waiting-now' }, String(last.forecastWaiting))),
+    last.botLoad === undefined ? null : el('div', { class: 'number' }, el('span', { class: 'label' }, 'bot load'), el('span', { class: 'value', id: 'bot-load-now' }, `${Math.round(last.botLoad * 100)}%`)),
+  ].filter((n): n is HTMLDivElement => n !== null);
+}
+
+/** Each poll's forecast waiting, drawn where it is due (horizon ahead is not known here: drawn at the poll). */
+function forecastPoints(s: SurgeStatus): { at: number; v: number }[] {
+  return s.series.flatMap((p) => (p.forecastWaiting === undefined ? [] : [{ at: Date.parse(p.at), v: p.forecastWaiting }]));
+}
+
+function chart(id: string, title: string, points: { at: number; v: number }[], lines: Threshold[], forecast: { at: number; v: number }[] = []): Node {
   const W = 520, H = 200, L = 44, R = 124, T = 14, B = 26;
   const t0 = points[0]!.at, t1 = Math.max(points.at(-1)!.at, t0 + 1000);
-  const top = Math.max(10, ...points.map((p) => p.v), ...lines.map((l) => l.value)) * 1.12;
+  const top = Math.max(10, ...points.map((p) => p.v), ...forecast.map((p) => p.v), ...lines.map((l) => l.value)) * 1.12;
   const x = (at: number) => L + ((at - t0) / (t1 - t0)) * (W - L - R);
   const y = (v: number) => T + (1 - v / top) * (H - T - B);
   const last = points.at(-1)!;
@@ -384,6 +400,11 @@ function chart(id: string, title: string, points: { at: number; v: number }[], l
     const text = svg('text', { x: W - R + 4, y: labelY, class: `threshold-label ${activates ? 'activate' : 'restore'}` }, `${value}: ${parts.join(', ')}`);
     text.append(svg('title', {}, group.map((t) => `tier ${t.tier} ${t.kind === 'activate' ? (t.trigger === 'manual' ? 'recommended' : 'activates') : 'restores'} when ${t.rule}`).join('\n')));
     root.append(text);
+  }
+  if (forecast.length > 0) {
+    const line = svg('polyline', { points: forecast.map((p) => `${x(p.at).toFixed(1)},${y(p.v).toFixed(1)}`).join(' '), class: 'series forecast', id: `chart-${id}-forecast` });
+    line.append(svg('title', {}, `forecast ${title.toLowerCase()} (leading rules), now ${forecast.at(-1)!.v}`));
+    root.append(line);
   }
   root.append(svg('polyline', { points: points.map((p) => `${x(p.at).toFixed(1)},${y(p.v).toFixed(1)}`).join(' '), class: `series ${id}` }));
   root.append(svg('circle', { cx: x(last.at), cy: y(last.v), r: 3.5, class: `series-dot ${id}` }));
