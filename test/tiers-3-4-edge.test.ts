@@ -68,19 +68,20 @@ describe('tiers 3 and 4 end to end: workflow -> Cloudflare activity -> KV -> edg
       namespaceId: SANDBOX_CLOUDFLARE.namespaceId,
     });
     const cloudflareCalls: string[] = [];
-    const activities = {
-      ...world.activities(),
-      // The real activities, with the order of their calls recorded.
-      setEdgeFlag: async (input: { key: 'chat_surge_active' | 'chat_fallback_active'; value: boolean }) => {
+    // The real Cloudflare activities (writes and the observe step's read-backs) and the real probe, with the order
+    // of the writes recorded; the queue metrics are the fake world's.
+    const activities = world.activities({
+      setEdgeFlag: async (input) => {
         await realCloudflare.setEdgeFlag(input);
         cloudflareCalls.push(`${input.key}=${input.value}`);
       },
-      publishSupportStatus: async (input: Parameters<typeof realCloudflare.publishSupportStatus>[0]) => {
+      publishSupportStatus: async (input) => {
         await realCloudflare.publishSupportStatus(input);
         cloudflareCalls.push(`support_status=${input.status.level}`);
       },
+      readEdgeFlag: realCloudflare.readEdgeFlag,
       ...createProbeActivities({ timeoutMs: 5_000 }),
-    };
+    });
     const now = await env.currentTimeMs();
     const config = testEventConfig({
       eventId: `e2e-${randomUUID().slice(0, 8)}`,
@@ -89,6 +90,8 @@ describe('tiers 3 and 4 end to end: workflow -> Cloudflare activity -> KV -> edg
       pollIntervalSeconds: POLL_SECONDS,
       // Tier 4's probe: the Messenger bootstrap on the Genesys apps host (the sandbox), as a browser loads it.
       messengerProbeUrl: `${messenger.url}${FAKE_BOOTSTRAP_PATH}`,
+      // A sandbox config (real time, scale 1): only sandbox configs may probe a loopback Messenger host.
+      simulatedTimeScale: 1,
     });
     const taskQueue = `e2e-${randomUUID()}`;
     const worker = await Worker.create({ connection: env.nativeConnection, workflowBundle: await workflowBundle(), taskQueue, activities });

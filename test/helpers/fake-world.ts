@@ -3,7 +3,7 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { SurgeActivities } from '../../activities';
-import { createObserveActivity } from '../../activities/observe';
+import { createObserveActivity, type ObserveDeps } from '../../activities/observe';
 import type { AlertMessage, EdgeFlagKey, FlagsRow, LeadingSignals, SupportStatus } from '../../workflows/types';
 
 export interface Metrics {
@@ -57,7 +57,11 @@ export class FakeWorld {
     return [...this.flagRows].reverse().find((r) => r.key === key);
   }
 
-  activities(): SurgeActivities {
+  /**
+   * The activities, fake throughout unless `real` hands in real ones: those replace the fakes both as
+   * activities and inside the observe step (an end-to-end test reads back the real KV and probes the real host).
+   */
+  activities(real: Partial<Pick<SurgeActivities, 'setEdgeFlag' | 'publishSupportStatus' | 'probeMessengerBootstrap'>> & { readEdgeFlag?: ObserveDeps['readEdgeFlag'] } = {}): SurgeActivities {
     const acts: Omit<SurgeActivities, 'observeWorld'> = {
       fetchQueueMetrics: async ({ queueIds }) => {
         this.metricCalls++;
@@ -126,12 +130,14 @@ export class FakeWorld {
         return { messageId: `fake-${this.alerts.length}` };
       },
     };
+    const { readEdgeFlag, ...realActivities } = real;
+    Object.assign(acts, realActivities);
     // The real observe activity over fake reads: what the workflow sees is what this world holds.
     const observe = createObserveActivity({
       fetchQueueMetrics: acts.fetchQueueMetrics,
       probeMessengerBootstrap: acts.probeMessengerBootstrap,
       fetchLeadingSignals: acts.fetchLeadingSignals,
-      readEdgeFlag: async ({ key }) => (this.edgeFlags.has(key) ? String(this.edgeFlags.get(key)) : null),
+      readEdgeFlag: readEdgeFlag ?? (async ({ key }) => (this.edgeFlags.has(key) ? String(this.edgeFlags.get(key)) : null)),
       genesys: {
         readFlagsRow: async ({ rowKey }) => (this.flagsRow(rowKey) as unknown as Record<string, unknown>) ?? null,
         readFlowPublishedVersion: async ({ flowId }) => this.publishedVersion.get(flowId) ?? '1.0',
