@@ -107,12 +107,12 @@ describe('config rule: every tier 1-3 rule has a bound, bounds are numbers >= 0,
 });
 
 describe('config rule: tier 4 needs whole numbers >= 1 of failed probes to activate and healthy probes to restore', () => {
-  it('restoreAfterHealthyProbes 0 is refused (tier 4 would restore with no healthy probe)', () =>
-    refused((c) => (c.tiers[4].restoreAfterHealthyProbes = 0), /^tiers\.4\.restoreAfterHealthyProbes: must be a whole number >= 1, got 0/));
-  it('activateAfterFailedProbes 0 or 2.5 is refused; 1 is accepted', () => {
-    refused((c) => (c.tiers[4].activateAfterFailedProbes = 0), /^tiers\.4\.activateAfterFailedProbes: must be a whole number >= 1/);
-    refused((c) => (c.tiers[4].activateAfterFailedProbes = 2.5), /^tiers\.4\.activateAfterFailedProbes/);
-    accepted((c) => ((c.tiers[4].activateAfterFailedProbes = 1), (c.tiers[4].restoreAfterHealthyProbes = 1)));
+  it('restore.healthyProbes 0 is refused (tier 4 would restore with no healthy probe)', () =>
+    refused((c) => (c.tiers[4].restore.healthyProbes = 0), /^tiers\.4\.restore\.healthyProbes/));
+  it('activate.failedProbes 0 or 2.5 is refused; 1 is accepted', () => {
+    refused((c) => (c.tiers[4].activate.failedProbes = 0), /^tiers\.4\.activate\.failedProbes/);
+    refused((c) => (c.tiers[4].activate.failedProbes = 2.5), /^tiers\.4\.activate\.failedProbes/);
+    accepted((c) => ((c.tiers[4].activate.failedProbes = 1), (c.tiers[4].restore.healthyProbes = 1)));
   });
   it('a missing tier 4 is refused', () => refused((c) => delete (c.tiers as Loose)['4'], /^tiers\.4: missing/));
 });

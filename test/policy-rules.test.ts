@@ -169,7 +169,7 @@ describe('README rule: "a config whose restore condition overlaps its activate c
 });
 
 describe('README rule: "a failed or stale sample (older than `staleAfterSeconds`) never moves tiers 1-3 (they hold; one alert until metrics are back); failures count toward tier 4"', () => {
-  const config = testEventConfig({ staleAfterSeconds: 90, tiers: { 4: { activateAfterFailedProbes: 3 } } });
+  const config = testEventConfig({ staleAfterSeconds: 90, tiers: { 4: { activate: { failedProbes: 3 } } } });
 
   it('a sample exactly staleAfterSeconds old is used; one second older is stale', () => {
     const state = initialPolicyState(config, at(0));
