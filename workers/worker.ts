@@ -11,6 +11,7 @@ import { createNotifyActivities, notifyDepsFromEnv } from '../activities/notify'
 import { loadTemporalConnectConfig } from '../client/temporal-connection';
 import { dataConverterFromEnv, encryptionNotice } from '../client/encryption/data-converter';
 import { TASK_QUEUE } from '../workflows/ids';
+import { surgeWorkerOptions } from './worker-options';
 
 const PREBUILT_BUNDLE = path.resolve(__dirname, '../dist/workflow-bundle.js');
 
@@ -56,9 +57,7 @@ export async function createSurgeWorker(options: { env?: NodeJS.ProcessEnv; deps
     ...workflowSource,
     dataConverter,
     activities: createActivities(deps),
-    // A handful of events per worker: small caches, and activities get a moment to finish on shutdown.
-    maxCachedWorkflows: 100,
-    shutdownGraceTime: '10 seconds',
+    ...surgeWorkerOptions(env),
   });
   return { worker, connection };
 }
