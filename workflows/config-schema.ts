@@ -161,7 +161,8 @@ function semanticProblems(c: EventConfig): ConfigProblem[] {
   const simNote = scale === 1 ? '' : ` (${scale}x simulated time)`;
 
   const durationS = (Date.parse(c.endAt) - Date.parse(c.startAt)) / 1000;
-  if (!(durationS > 0)) add(['endAt'], 'must be after startAt');
+  // NaN when either is not an instant: that field is already refused by name, and "after startAt" would blame endAt for it.
+  if (durationS <= 0) add(['endAt'], 'must be after startAt');
   const poll = c.pollIntervalSeconds;
   if (!(sim(poll) >= CONFIG_BOUNDS.minPollSeconds && sim(poll) <= CONFIG_BOUNDS.maxPollSeconds)) {
     add(['pollIntervalSeconds'], `must be ${CONFIG_BOUNDS.minPollSeconds}-${CONFIG_BOUNDS.maxPollSeconds} s${simNote}, got ${poll}`);
