@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EventConfigError, loadEventConfig, parseEventConfig } from '../client/event-config';
+import { EventConfigError, checkNotOver, loadEventConfig, parseEventConfig } from '../client/event-config';
 import { validateEventConfig } from '../workflows/validate-config';
 import { DEFAULT_ACTUATORS, DEFAULT_TIER_CONFIG } from '../workflows/tiers';
 import type { EventConfig } from '../workflows/types';
@@ -207,6 +207,66 @@ describe('config rule: event identity, schedule, queues, polling and alerts', ()
   });
 });
 
+describe('config rule: "a probe URL reaching our own edge" or any local address is refused (the probe would test the wrong thing)', () => {
+  // The probe goes to the Genesys apps host; a loopback, link-local (cloud metadata) or private-network target
+  // is never that, and would let the controller reach internal services. Each written form an operator might use.
+  const local = [
+    'http://localhost/x.js', 'http://edge.localhost/x.js', 'http://127.0.0.1/x.js', 'http://127.1.2.3/x.js', 'http://2130706433/x.js',
+    'http://0.0.0.0/x.js', 'http://10.1.2.3/x.js', 'http://169.254.169.254/latest/meta-data', 'http://172.16.0.1/x.js', 'http://172.31.255.1/x.js',
+    'http://192.168.1.1/x.js', 'http://[::1]/x.js', 'http://[::]/x.js', 'http://[fe80::1]/x.js', 'http://[febf::1]/x.js', 'http://[fc00::1]/x.js',
+    'http://[fd12:3456::1]/x.js', 'http://[::ffff:127.0.0.1]/x.js', 'http://[::ffff:10.0.0.1]/x.js', 'http://[::ffff:169.254.169.254]/x.js',
+    'http://[::ffff:172.20.0.1]/x.js', 'http://[::ffff:192.168.0.1]/x.js', 'http://LOCALHOST/x.js',
+  ];
+  const publicHosts = [
+    'https://apps.mypurecloud.com/genesys-bootstrap/genesys.min.js', 'http://172.15.0.1/x.js', 'http://172.32.0.1/x.js', 'http://192.169.0.1/x.js',
+    'http://169.253.0.1/x.js', 'http://170.254.0.1/x.js', 'http://11.0.0.1/x.js', 'http://128.0.0.1/x.js', 'http://[2001:db8::1]/x.js', 'http://[fec0::1]/x.js',
+    'http://[fc::1]/x.js', 'http://fdshop.example/x.js', 'http://fcbank.example/x.js', 'http://fe80.example/x.js', 'http://localhost.example/x.js',
+    'http://[::ffff:8.8.8.8]/x.js', 'http://[::ffff:172.32.0.1]/x.js',
+  ];
+  for (const url of local) {
+    it(`refuses ${url}`, () => assert.deepEqual(problems((c) => (c.messengerProbeUrl = url)), [
+      'messengerProbeUrl: must not be a loopback, link-local or private-network address (point it at https://apps.<region>/genesys-bootstrap/genesys.min.js)',
+    ]));
+  }
+  it('accepts public hosts, including names and addresses next to the private ranges', () => {
+    for (const url of publicHosts) assert.deepEqual(problems((c) => (c.messengerProbeUrl = url)), [], url);
+  });
+  it('the sandbox (simulated time) may probe its local Messenger', () =>
+    accepted((c) => ((c.messengerProbeUrl = 'http://127.0.0.1:8903/genesys-bootstrap/genesys.min.js'), (c.simulatedTimeScale = 1))));
+  it('a probe or dashboard URL that is not a URL at all is refused by name, nothing else said about it', () => {
+    assert.deepEqual(problems((c) => (c.messengerProbeUrl = 'not a url')), ['messengerProbeUrl: must be an http(s) URL']);
+    assert.deepEqual(problems((c) => (c.alerts.dashboardUrl = 'surge.example.com')), ['alerts.dashboardUrl: must be an http(s) URL']);
+  });
+});
+
+describe('config rule: a rule that could never be met within the event is refused (tiers 1-4)', () => {
+  // The event is 10 h = 36,000 s with 30 s polls: 1,200 polls fit exactly, 1,201 do not.
+  const tooLong = (what: string) => `${what}is longer than the event (36000 s), so it could never be met`;
+  it('a sustain window as long as the event is accepted; one second longer is refused', () => {
+    accepted((c) => (c.tiers[1].activate.sustainSeconds = 36_000));
+    assert.deepEqual(problems((c) => (c.tiers[1].activate.sustainSeconds = 36_001)), [`tiers.1.activate.sustainSeconds: ${tooLong('the window (36001 s) ')}`]);
+  });
+  it('consecutivePolls count poll intervals: 1,200 polls of 30 s fit, 1,201 do not', () => {
+    accepted((c) => (c.tiers[2].activate.consecutivePolls = 1_200));
+    assert.deepEqual(problems((c) => (c.tiers[2].activate.consecutivePolls = 1_201)), [`tiers.2.activate.consecutivePolls: ${tooLong('1201 polls (36030 s) ')}`]);
+  });
+  it('tier 4 failed and healthy probes count poll intervals too', () => {
+    accepted((c) => ((c.tiers[4].activate.failedProbes = 1_200), (c.tiers[4].restore.healthyProbes = 1_200)));
+    assert.deepEqual(problems((c) => (c.tiers[4].activate.failedProbes = 1_201)), [`tiers.4.activate.failedProbes: ${tooLong('1201 polls (36030 s) ')}`]);
+    assert.deepEqual(problems((c) => (c.tiers[4].restore.healthyProbes = 1_201)), [`tiers.4.restore.healthyProbes: ${tooLong('1201 polls (36030 s) ')}`]);
+  });
+  it('an event that ends when it starts is refused once, at endAt, not again for every rule', () =>
+    assert.deepEqual(problems((c) => (c.endAt = c.startAt)), ['endAt: must be after startAt']));
+});
+
+describe('config rule: histories recorded before tier 4 had activate/restore still read as the same rule', () => {
+  it('either old key alone is read as the new shape, so the missing count is named where it now lives', () => {
+    assert.deepEqual(problems((c) => ((c.tiers as Loose)[4] = { trigger: 'auto', activateAfterFailedProbes: 3 })), ['tiers.4.restore.healthyProbes: Invalid input: expected number, received undefined']);
+    assert.deepEqual(problems((c) => ((c.tiers as Loose)[4] = { trigger: 'auto', restoreAfterHealthyProbes: 5 })), ['tiers.4.activate.failedProbes: Invalid input: expected number, received undefined']);
+  });
+  it('a tier 4 that is not an object is refused as one', () => refused((c) => ((c.tiers as Loose)[4] = null), /^tiers\.4: .*expected object, received null$/));
+});
+
 describe('config files: defaults, and every problem refused by field', () => {
   const file = { eventId: 'flash-sale', startAt: '2026-11-27T10:00:00Z', endAt: '2026-11-27T12:00:00Z', queueIds: ['q'], dataTable: { datatableId: 'dt' } };
 
@@ -223,6 +283,7 @@ describe('config files: defaults, and every problem refused by field', () => {
     assert.deepEqual(c.alerts, { recipients: [] });
     assert.equal('modes' in c, false);
     assert.equal('messengerProbeUrl' in c, false);
+    assert.equal('simulatedTimeScale' in c, false, 'a real event says nothing about simulated time');
   });
 
   it('staleAfterSeconds defaults to three polls, at least 60 s', () => {
@@ -273,11 +334,19 @@ describe('config files: defaults, and every problem refused by field', () => {
   it('shape errors name the field path (or the top level)', () => {
     assert.throws(() => parseEventConfig({ ...file, tiers: { 2: { activate: { waitingAbove: -1, consecutivePolls: 3 } } } }), (e: unknown) => e instanceof EventConfigError && /^tiers\.2\.activate\.waitingAbove: /.test(e.problems[0]));
     assert.throws(() => parseEventConfig({ ...file, actuators: { 3: [{ kind: 'edgeFlag', key: 'other' }] } }), (e: unknown) => e instanceof EventConfigError && /^actuators\.3\.0\.key: /.test(e.problems[0]));
-    assert.throws(() => parseEventConfig('not an object'), (e: unknown) => e instanceof EventConfigError && /^\(top level\): /.test(e.problems[0]));
+    for (const notAnObject of ['not an object', null, [file]]) {
+      assert.throws(() => parseEventConfig(notAnObject), (e: unknown) => e instanceof EventConfigError && e.problems.length === 1 && /^\(top level\): .*expected object/.test(e.problems[0]), JSON.stringify(notAnObject));
+    }
     assert.throws(() => parseEventConfig({ ...file, endAt: 'soon' }), (e: unknown) => e instanceof EventConfigError && /^endAt: must be an ISO 8601 instant/.test(e.problems[0]));
     // Changed by issue 11: an instant is a string with its offset; a Date object (never produced by the JSON or
     // YAML 1.2 readers) is refused by name instead of converted.
     assert.throws(() => parseEventConfig({ ...file, endAt: new Date('2026-11-27T12:00:00Z') }), (e: unknown) => e instanceof EventConfigError && /^endAt: .*expected string/.test(e.problems[0]));
+  });
+
+  it('surge start refuses an event whose end is now or past (it would start, restore and end at once)', () => {
+    const c = parseEventConfig(file);
+    assert.throws(() => checkNotOver(c, Date.parse(c.endAt)), (e: unknown) => e instanceof EventConfigError && /^endAt: 2026-11-27T12:00:00.000Z is already past/.test(e.problems[0]));
+    assert.doesNotThrow(() => checkNotOver(c, Date.parse(c.endAt) - 1));
   });
 
   it('reads JSON and YAML files, and names the file when it is unreadable or malformed', async () => {
