@@ -221,7 +221,9 @@ describe('config rule: "a probe URL reaching our own edge" or any local address 
     'https://apps.mypurecloud.com/genesys-bootstrap/genesys.min.js', 'http://172.15.0.1/x.js', 'http://172.32.0.1/x.js', 'http://192.169.0.1/x.js',
     'http://169.253.0.1/x.js', 'http://170.254.0.1/x.js', 'http://11.0.0.1/x.js', 'http://128.0.0.1/x.js', 'http://[2001:db8::1]/x.js', 'http://[fec0::1]/x.js',
     'http://[fc::1]/x.js', 'http://fdshop.example/x.js', 'http://fcbank.example/x.js', 'http://fe80.example/x.js', 'http://localhost.example/x.js',
-    'http://[::ffff:8.8.8.8]/x.js', 'http://[::ffff:172.32.0.1]/x.js',
+    'http://[::ffff:8.8.8.8]/x.js', 'http://[::ffff:172.32.0.1]/x.js', 'http://8.20.0.1/x.js', 'http://8.168.0.1/x.js', 'http://10.0.0.1.example.com/x.js',
+    // Only a whole address in a private range is local: these merely contain such a group or prefix.
+    'http://[2001:db8:fe80::1]/x.js', 'http://[2001:db8:fc00::1]/x.js', 'http://[1::ffff:7f00:1]/x.js', 'http://[::ffff:7f00:1:2]/x.js',
   ];
   for (const url of local) {
     it(`refuses ${url}`, () => assert.deepEqual(problems((c) => (c.messengerProbeUrl = url)), [

@@ -3,6 +3,7 @@
 // (sample, feed, forceAndHandBack) are the one place to adapt when sample or config shapes change.
 import assert from 'node:assert/strict';
 import { applyTierMode, endOfEvent, evaluate, highestActiveTier, initialPolicyState, meets, setAutomationPaused } from '../workflows/policy';
+import { failureClassOf } from '../workflows/failure-classes';
 import { unknownQueuesSample } from '../workflows/queue-check';
 import type { EventConfig, PolicyAction, PolicyState, Sample, TierNumber } from '../workflows/types';
 import { at, testEventConfig } from './helpers/event-config';
@@ -229,6 +230,11 @@ describe('README rule: "The controller\'s own mistakes (401/403, a queue/flow ID
   const config = testEventConfig();
   const ids = (n: number) => Array.from({ length: n }, (_, i) => `q-${i + 1}`);
 
+  it('a failure nobody named (a timeout, a dropped connection, a dead activity) is the platform\'s: what an outage looks like', () => {
+    for (const type of [undefined, null, '', 'TimeoutFailure', 'SomethingNew']) assert.equal(failureClassOf(type), 'platform', String(type));
+    assert.equal(failureClassOf('GenesysUnauthorized'), 'controller');
+    assert.equal(failureClassOf('GenesysRateLimited'), 'rate-limited');
+  });
   it('unknown queue IDs make a failed sample of class controller that names each ID and the fix', () => {
     const s = unknownQueuesSample(['q-typo', 'q-gone'], at(30));
     assert.deepEqual(s, {
