@@ -9,26 +9,42 @@ import { join } from 'node:path';
 
 export const TEST_DIR = join(__dirname, '..', 'test');
 
+// Pure: no server, no browser, no Temporal (files in a temp directory are fine). The sandboxes' own tests
+// (contact-center-*, genesys-*) and the ESLint import-boundary check stay in e2e.
 export const UNIT: readonly string[] = [
+  'test/activity-options.test.ts',
   'test/actuation.test.ts',
   'test/config-rules.test.ts',
+  'test/config-schema.test.ts',
+  'test/deflection-data-action.test.ts',
   'test/edge-handler.test.ts',
   'test/event-config.test.ts',
+  'test/forecast.test.ts',
+  'test/leading-policy.test.ts',
+  'test/payload-codec.test.ts',
   'test/policy-rules.test.ts',
   'test/policy.test.ts',
+  'test/reconciler.test.ts',
+  'test/replay-csv.test.ts',
+  'test/replay-leading.test.ts',
   'test/test-tiers.test.ts',
 ];
 
+// The time-skipping server, and replays of recorded histories against the workflow bundle.
 export const WORKFLOW: readonly string[] = [
   'test/deflection-follow-up.test.ts',
+  'test/deflection-replay.test.ts',
   'test/drill-brownout.test.ts',
   'test/drill-flash-sale.test.ts',
   'test/drill-oscillation.test.ts',
   'test/drill-promises.test.ts',
   'test/drill-steady-viral.test.ts',
+  'test/integration-drift.test.ts',
   'test/integration-flash-sale.test.ts',
   'test/readiness-workflow.test.ts',
   'test/replay-history.test.ts',
+  'test/surge-event-actuators.test.ts',
+  'test/surge-event-leading.test.ts',
   'test/surge-event.test.ts',
 ];
 

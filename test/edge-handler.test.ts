@@ -7,7 +7,7 @@ import { once } from 'node:events';
 import { Script } from 'node:vm';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { readEdgeConfig, EdgeConfigError } from '../edge/src/config';
+import { readEdgeConfig, EdgeConfigError, failSafeConfig, fallbackMessengerUpstream } from '../edge/src/config';
 
 interface Handler {
   fetch(request: Request, env: Record<string, unknown>, ctx: { passThroughOnException(): void; waitUntil(p: Promise<unknown>): void }): Promise<Response>;
@@ -381,6 +381,41 @@ describe('edge Worker handler (Node, in-memory KV)', function () {
         if (raw !== undefined && raw !== 'null' && raw !== '"outage"') assert.match(String(errors[0]?.[0]), /KV support_status (is not JSON|lacks a valid level\/message)/);
       });
     }
+  });
+
+  describe('a broken edge config (any bad variable) never switches on a customer-facing tier', () => {
+    // Design: a controller-side mistake holds tiers and alerts; at the edge that means the real Messenger and the
+    // origin, whatever KV says, and the problem in the log.
+    const broken = { BOOTSTRAP_CACHE_SECONDS: '-1' };
+
+    it('the bootstrap still serves the real Messenger from MESSENGER_UPSTREAM, with surge and fallback flags on, and logs why', async () => {
+      kv.set('chat_surge_active', 'true');
+      kv.set('chat_fallback_active', 'true');
+      const res = await get(ENTRY, {}, 'GET', broken);
+      assert.equal(res.status, 200);
+      assert.equal(await res.text(), `real messenger ${ENTRY}`);
+      assert.equal(res.headers.get('x-surge-mode'), 'normal');
+      assert.equal(kvReads.length, 0, 'no flag is read: every flag is off');
+      assert.equal(String(errors[0]?.[0]), 'edge config: BOOTSTRAP_CACHE_SECONDS must be an integer >= 0, got "-1"; serving the real Messenger and passing everything else through');
+    });
+
+    it('every other path fails to the origin (Cloudflare passes a thrown request through): no fallback page, no Worker error', async () => {
+      kv.set('chat_fallback_active', 'true');
+      const before = passedThrough;
+      await assert.rejects(get('/support/contact', HTML, 'GET', broken), (e: unknown) => e instanceof EdgeConfigError);
+      assert.ok(passedThrough > before, 'passThroughOnException was asked for before anything could throw');
+      assert.equal(kvReads.length, 0);
+    });
+
+    it('the fail-safe config is the built-in defaults with MESSENGER_UPSTREAM if that one is valid, else the Genesys default', () => {
+      assert.deepEqual(failSafeConfig({ MESSENGER_UPSTREAM: 'https://apps.mypurecloud.de', BOOTSTRAP_CACHE_SECONDS: '-1', NOTICE_TITLE: 'Closed' }), {
+        ...readEdgeConfig({}),
+        messengerUpstream: 'https://apps.mypurecloud.de',
+      });
+      for (const upstream of ['ftp://apps.example', 'not a url', '', undefined]) {
+        assert.equal(fallbackMessengerUpstream(upstream === undefined ? {} : { MESSENGER_UPSTREAM: upstream }), 'https://apps.mypurecloud.com', String(upstream));
+      }
+    });
   });
 
   describe('pass-through', () => {

@@ -3,6 +3,8 @@
 // (sample, feed, forceAndHandBack) are the one place to adapt when sample or config shapes change.
 import assert from 'node:assert/strict';
 import { applyTierMode, endOfEvent, evaluate, highestActiveTier, initialPolicyState, meets, setAutomationPaused } from '../workflows/policy';
+import { failureClassOf } from '../workflows/failure-classes';
+import { unknownQueuesSample } from '../workflows/queue-check';
 import type { EventConfig, PolicyAction, PolicyState, Sample, TierNumber } from '../workflows/types';
 import { at, testEventConfig } from './helpers/event-config';
 
@@ -169,7 +171,7 @@ describe('README rule: "a config whose restore condition overlaps its activate c
 });
 
 describe('README rule: "a failed or stale sample (older than `staleAfterSeconds`) never moves tiers 1-3 (they hold; one alert until metrics are back); failures count toward tier 4"', () => {
-  const config = testEventConfig({ staleAfterSeconds: 90, tiers: { 4: { activateAfterFailedProbes: 3 } } });
+  const config = testEventConfig({ staleAfterSeconds: 90, tiers: { 4: { activate: { failedProbes: 3 } } } });
 
   it('a sample exactly staleAfterSeconds old is used; one second older is stale', () => {
     const state = initialPolicyState(config, at(0));
@@ -221,6 +223,61 @@ describe('README rule: "a failed or stale sample (older than `staleAfterSeconds`
     assert.equal(state.tiers[4].active, true);
     assert.equal(state.tiers[2].active, true);
     assert.equal(state.health.lastError, 'messenger bootstrap probe failed');
+  });
+});
+
+describe('README rule: "The controller\'s own mistakes (401/403, a queue/flow ID that does not exist, a bad config, ...) hold every tier and tier 4\'s count and raise one `controller-misconfigured` alert naming the fix"', () => {
+  const config = testEventConfig();
+  const ids = (n: number) => Array.from({ length: n }, (_, i) => `q-${i + 1}`);
+
+  it('a failure nobody named (a timeout, a dropped connection, a dead activity) is the platform\'s: what an outage looks like', () => {
+    for (const type of [undefined, null, '', 'TimeoutFailure', 'SomethingNew']) assert.equal(failureClassOf(type), 'platform', String(type));
+    assert.equal(failureClassOf('GenesysUnauthorized'), 'controller');
+    assert.equal(failureClassOf('GenesysRateLimited'), 'rate-limited');
+  });
+  it('unknown queue IDs make a failed sample of class controller that names each ID and the fix', () => {
+    const s = unknownQueuesSample(['q-typo', 'q-gone'], at(30));
+    assert.deepEqual(s, {
+      ok: false,
+      at: at(30),
+      failureClass: 'controller',
+      error:
+        "queue ID(s) not found in Genesys Cloud: q-typo, q-gone. Fix queueIds in the event config (or give the OAuth client's " +
+        'role routing:queue:view on their division); tiers are held and tier 4 is not counting',
+    });
+  });
+  it('up to ten IDs are named; beyond that, the first ten and how many more', () => {
+    const ten = unknownQueuesSample(ids(10), at(0));
+    assert.ok(!ten.ok && ten.error.startsWith(`queue ID(s) not found in Genesys Cloud: ${ids(10).join(', ')}. Fix`), !ten.ok ? ten.error : '');
+    const twelve = unknownQueuesSample(ids(12), at(0));
+    assert.ok(!twelve.ok && twelve.error.startsWith(`queue ID(s) not found in Genesys Cloud: ${ids(10).join(', ')} and 2 more. Fix`), !twelve.ok ? twelve.error : '');
+  });
+  it('fed to the policy, it holds tier 2 and tier 4\'s count and raises the alert once, naming the IDs', () => {
+    let { state } = feed(initialPolicyState(config, at(0)), config, { waiting: 300, agents: 0 }, 30, 90);
+    assert.equal(state.tiers[2].active, true);
+    const actions: PolicyAction[] = [];
+    for (const t of [120, 150, 180, 210, 240]) {
+      const r = evaluate(state, unknownQueuesSample(['q-typo'], at(t)), config, at(t));
+      state = r.state;
+      actions.push(...r.actions);
+    }
+    assert.equal(state.tiers[2].active, true, 'tier 2 held');
+    assert.equal(state.tiers[4].active, false);
+    assert.equal(state.health.consecutiveFailures, 0, "tier 4's count held");
+    const raised = alertsOf(actions).filter((a) => a.condition === 'controller-misconfigured');
+    assert.equal(raised.length, 1);
+    assert.ok(raised[0].raised && raised[0].message.includes('queue ID(s) not found in Genesys Cloud: q-typo'), raised[0].message);
+  });
+  it('the alert stays up through a platform failure and clears, saying so, only when observation is back', () => {
+    let state = evaluate(initialPolicyState(config, at(0)), unknownQueuesSample(['q-typo'], at(30)), config, at(30)).state;
+    const outage = evaluate(state, failed(60), config, at(60));
+    assert.deepEqual(alertsOf(outage.actions).filter((a) => a.condition === 'controller-misconfigured'), [], 'a platform failure says nothing about our setup');
+    state = outage.state;
+    assert.ok(state.openAlerts.includes('controller-misconfigured'));
+    const back = evaluate(state, sample(90, { waiting: 1 }), config, at(90));
+    assert.deepEqual(alertsOf(back.actions).filter((a) => a.condition === 'controller-misconfigured'), [
+      { type: 'alert', condition: 'controller-misconfigured', raised: false, message: 'the controller observes the platform again' },
+    ]);
   });
 });
 

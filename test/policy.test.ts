@@ -312,8 +312,10 @@ describe('policy: invalid configurations are refused naming the field', () => {
     // here directly, and that the same check refuses them once broken: a validator returning [] fails.
     const defaults = { ...structuredClone(valid), tiers: structuredClone(DEFAULT_TIER_CONFIG), actuators: structuredClone(DEFAULT_ACTUATORS) } as EventConfig;
     assert.deepEqual(validateEventConfig(defaults), []);
-    defaults.tiers[4].restoreAfterHealthyProbes = 0;
-    assert.deepEqual(validateEventConfig(defaults), ['tiers.4.restoreAfterHealthyProbes: must be a whole number >= 1, got 0']);
+    defaults.tiers[4].restore.healthyProbes = 0;
+    const problems = validateEventConfig(defaults);
+    assert.equal(problems.length, 1, problems.join('; '));
+    assert.match(problems[0]!, /^tiers\.4\.restore\.healthyProbes: /);
   });
   for (const c of cases) {
     it(c.name, () => {

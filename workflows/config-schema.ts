@@ -25,7 +25,8 @@ const count = z.number().finite().min(0);
 const nonBlank = z
   .string()
   .min(1, 'must not be empty')
-  .refine((s) => s.trim() === s && s.trim() !== '', 'must not be blank or have leading/trailing spaces');
+  // Non-empty (above) and equal to its trim: so not blank either.
+  .refine((s) => s.trim() === s, 'must not be blank or have leading/trailing spaces');
 
 export const metricRuleSchema = z
   .object({
@@ -231,7 +232,8 @@ function semanticProblems(c: EventConfig): ConfigProblem[] {
   const simNote = scale === 1 ? '' : ` (${scale}x simulated time)`;
 
   const durationS = (Date.parse(c.endAt) - Date.parse(c.startAt)) / 1000;
-  if (!(durationS > 0)) add(['endAt'], 'must be after startAt');
+  // NaN when either is not an instant: that field is already refused by name, and "after startAt" would blame endAt for it.
+  if (durationS <= 0) add(['endAt'], 'must be after startAt');
   const poll = c.pollIntervalSeconds;
   if (!(sim(poll) >= CONFIG_BOUNDS.minPollSeconds && sim(poll) <= CONFIG_BOUNDS.maxPollSeconds)) {
     add(['pollIntervalSeconds'], `must be ${CONFIG_BOUNDS.minPollSeconds}-${CONFIG_BOUNDS.maxPollSeconds} s${simNote}, got ${poll}`);
@@ -310,13 +312,26 @@ function leadingRuleProblems(c: EventConfig, t: 1 | 2 | 3, add: AddProblem, with
   if (rule.consecutivePolls !== undefined) within([...path, 'consecutivePolls'], rule.consecutivePolls * poll, `${rule.consecutivePolls} polls`);
 }
 
-/** Loopback, link-local (incl. cloud metadata 169.254.169.254), unspecified and private addresses. */
+/**
+ * Loopback, link-local (incl. cloud metadata 169.254.169.254), unspecified and private addresses. `hostname`
+ * is a WHATWG URL's: lowercase, IPv4 in dotted decimal whatever the input form (`2130706433`, `0x7f.1`), IPv6
+ * in brackets and compressed, an IPv4-mapped IPv6 address in hex (`[::ffff:7f00:1]` for ::ffff:127.0.0.1).
+ */
 function isLocalHost(hostname: string): boolean {
-  const h = hostname.replace(/^\[|\]$/g, '').toLowerCase();
-  if (h === 'localhost' || h.endsWith('.localhost') || h === '::1' || h === '::' || h.startsWith('fe80:') || h.startsWith('fc') || h.startsWith('fd')) return true;
-  const v4 = /^(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(h) ?? /^::ffff:(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(h);
-  if (!v4) return false;
-  const [a, b] = [Number(v4[1]), Number(v4[2])];
+  const h = hostname.replace(/^\[|\]$/g, '');
+  if (h === 'localhost' || h.endsWith('.localhost')) return true;
+  if (h.includes(':')) {
+    const mapped = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(h);
+    if (mapped) return isLocalIPv4(parseInt(mapped[1], 16) >> 8, parseInt(mapped[1], 16) & 0xff);
+    // ::1 loopback, :: unspecified, fe80::/10 link-local, fc00::/7 unique local (the private ranges).
+    return h === '::1' || h === '::' || /^fe[89ab][0-9a-f]:/.test(h) || /^f[cd][0-9a-f]{2}:/.test(h);
+  }
+  const v4 = /^(\d+)\.(\d+)\.\d+\.\d+$/.exec(h);
+  return v4 ? isLocalIPv4(Number(v4[1]), Number(v4[2])) : false;
+}
+
+/** By the first two octets: 127/8, 0/8, 10/8, 169.254/16, 172.16/12, 192.168/16. */
+function isLocalIPv4(a: number, b: number): boolean {
   return a === 127 || a === 0 || a === 10 || (a === 169 && b === 254) || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168);
 }
 
