@@ -91,6 +91,18 @@ describe('one owner per actuator (real dev server, through SurgeClient)', functi
     assert.equal(await status(KV_CLAIM), 'COMPLETED');
   });
 
+  it('a scheduled event owns its actuators too, and hands them back when ended before its start', async () => {
+    const planned = { ...kvEvent('planned'), startAt: new Date(Date.now() + 3_600_000).toISOString(), endAt: new Date(Date.now() + 7_200_000).toISOString() };
+    const other = kvEvent('other');
+    await surge.startEvent(planned);
+    await assert.rejects(surge.startEvent(other), (err: unknown) => err instanceof SurgeClientError && err.kind === 'actuator-owned' && err.message.includes(`owned by event ${planned.eventId} `));
+    assert.equal((await surge.status(planned.eventId)).phase, 'scheduled');
+    await endAndWait(planned.eventId);
+    assert.equal(await status(KV_CLAIM), 'COMPLETED');
+    await surge.startEvent(other);
+    await endAndWait(other.eventId);
+  });
+
   it('a claim whose owner was terminated (never released) is taken over, with the reason on the record', async () => {
     const crashed = kvEvent('crashed');
     const next = kvEvent('next');
