@@ -7,17 +7,23 @@ import { after, before, describe, it } from 'mocha';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
+import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import { SurgeClient, SurgeClientError } from '../client/surge-client';
-import { surgeEventWorkflowId } from '../workflows/ids';
+import { TASK_QUEUE, surgeEventWorkflowId } from '../workflows/ids';
 import type { EventConfig } from '../workflows/types';
 import { testEventConfig } from './helpers/event-config';
 import { FakeWorld } from './helpers/fake-world';
 import { devServerEnv, workflowBundle } from './helpers/temporal';
 
 const KV_CLAIM = 'actuator-claim-kv-chat_surge_active';
+const ROOT = path.resolve(__dirname, '..');
 
-describe('one owner per actuator (real dev server, through SurgeClient)', function () {
+describe('one owner per actuator (real dev server, through SurgeClient and the CLI)', function () {
   this.timeout(120_000);
   let env: TestWorkflowEnvironment;
   let worker: Worker;
@@ -28,7 +34,8 @@ describe('one owner per actuator (real dev server, through SurgeClient)', functi
     this.timeout(180_000);
     const [e, bundle] = await Promise.all([devServerEnv(), workflowBundle()]);
     env = e;
-    const taskQueue = `claims-${randomUUID()}`;
+    // The CLI's own task queue: this dev server is this file's alone, and `surge start` uses no other.
+    const taskQueue = TASK_QUEUE;
     worker = await Worker.create({ connection: env.nativeConnection, workflowBundle: bundle, taskQueue, activities: new FakeWorld().activities() });
     workerRun = worker.run();
     surge = new SurgeClient(env.client, { taskQueue, updateTimeoutMs: 30_000 });
@@ -101,6 +108,36 @@ describe('one owner per actuator (real dev server, through SurgeClient)', functi
     assert.equal(await status(KV_CLAIM), 'COMPLETED');
     await surge.startEvent(other);
     await endAndWait(other.eventId);
+  });
+
+  it('`surge start` refuses the second event on the command line, naming the owner and the key (exit 1)', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'surge-claims-'));
+    try {
+      const file = (c: EventConfig) => {
+        const f = path.join(dir, `${c.eventId}.json`);
+        const { eventId, name, startAt, endAt, queueIds, pollIntervalSeconds, dataTable, actuators } = c;
+        writeFileSync(f, JSON.stringify({ eventId, name, startAt, endAt, queueIds, pollIntervalSeconds, dataTable: { datatableId: dataTable!.datatableId }, actuators }));
+        return f;
+      };
+      const surgeStart = (f: string) =>
+        promisify(execFile)(process.execPath, [path.join(ROOT, 'bin/surge.js'), 'start', f, '--check-lead', '0'], {
+          cwd: ROOT,
+          env: { PATH: process.env.PATH, HOME: dir, TEMPORAL_ADDRESS: env.address },
+        });
+      const first = kvEvent('cli-first');
+      const second = kvEvent('cli-second');
+      assert.match((await surgeStart(file(first))).stdout, new RegExp(`started event ${first.eventId}`));
+      await assert.rejects(surgeStart(file(second)), (err: { code?: number; stderr?: string }) => {
+        assert.equal(err.code, 1, err.stderr);
+        assert.match(err.stderr ?? '', new RegExp(`actuator chat_surge_active \\(KV\\) is owned by event ${first.eventId} \\(surge-event-${first.eventId}\\) until ${first.endAt}; end that event or wait`));
+        return true;
+      });
+      await endAndWait(first.eventId);
+      assert.match((await surgeStart(file(second))).stdout, new RegExp(`started event ${second.eventId}`));
+      await endAndWait(second.eventId);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('a claim whose owner was terminated (never released) is taken over, with the reason on the record', async () => {
