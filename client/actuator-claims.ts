@@ -69,6 +69,7 @@ async function claimOne(client: Client, taskQueue: string, config: EventConfig, 
     } catch (err) {
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
     }
+    if (attempt > ATTEMPTS) return { ok: false, refusal: `actuator ${key.actuator} is contended (claim ${key.workflowId} keeps changing hands); try again` };
     const claim = await client.workflow
       .getHandle(key.workflowId)
       .describe()
@@ -84,10 +85,10 @@ async function claimOne(client: Client, taskQueue: string, config: EventConfig, 
     if (ownerStatus === 'not-found' && Date.now() - claim.startTime.getTime() < CLAIM_START_GRACE_MS) {
       return { ok: false, refusal: `${refusal(key, owner, memo.endAt)} (that event is being started right now)` };
     }
-    if (attempt >= ATTEMPTS) return { ok: false, refusal: `actuator ${key.actuator} is contended (claim ${key.workflowId}); try again` };
     // Stale: its owner ended without releasing it (terminated, failed) or never started. Take it over, on the record.
+    // That run only: should another start have taken it over meanwhile, its fresh claim is not ours to end.
     await client.workflow
-      .getHandle(key.workflowId)
+      .getHandle(key.workflowId, claim.runId)
       .terminate(`stale claim: owner event ${owner} is ${ownerStatus}; taken over by event ${config.eventId}`)
       .catch(ignoreNotFound);
   }
