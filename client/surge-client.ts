@@ -14,12 +14,13 @@ import { SURGE_EVENT_ID, SURGE_PHASE, SURGE_TIER } from '../workflows/search-att
 import { surgeEvent } from '../workflows/surge-event';
 import { preEventCheck, preEventCheckStartDelayMs, preEventCheckWorkflowId } from '../workflows/pre-event-check';
 import { TASK_QUEUE, surgeEventWorkflowId } from '../workflows/ids';
+import { claimActuators, giveBack } from './actuator-claims';
 import type { EventConfig } from '../workflows/types';
 
 export class SurgeClientError extends Error {
   constructor(
     message: string,
-    readonly kind: 'not-found' | 'refused' | 'already-running' | 'timeout' | 'invalid',
+    readonly kind: 'not-found' | 'refused' | 'already-running' | 'actuator-owned' | 'timeout' | 'invalid',
   ) {
     super(message);
     this.name = 'SurgeClientError';
@@ -54,7 +55,11 @@ export class SurgeClient {
     this.taskQueue = options.taskQueue ?? TASK_QUEUE;
   }
 
-  /** Starts the event's workflow; a running one is refused unless `attach` (then its handle is returned). */
+  /**
+   * Starts the event's workflow; a running one is refused unless `attach` (then its handle is returned). First it
+   * claims every site-wide actuator the event drives (client/actuator-claims.ts): one owned by another running or
+   * scheduled event refuses the start, naming that event and the actuator, and nothing is started.
+   */
   async startEvent(
     config: EventConfig,
     options: { attach?: boolean; checkLeadTimeMs?: number; fallbackPageUrl?: string } = {},
@@ -68,11 +73,15 @@ export class SurgeClient {
         .catch(() => null);
       if (running?.status.name === 'RUNNING') return { workflowId, runId: running.runId, attached: true, readinessCheckAt: null };
     }
+    const claimed = await claimActuators(this.client, this.taskQueue, config);
+    if (!claimed.ok) throw new SurgeClientError(`refused: ${claimed.refusal}`, 'actuator-owned');
+    let runId: string;
     try {
       const handle = await this.client.workflow.start(surgeEvent, {
         taskQueue: this.taskQueue,
         workflowId,
-        args: [{ config }],
+        // The event releases these at its end (workflows/surge-event.ts).
+        args: [{ config, ...(claimed.claims.length > 0 ? { claims: claimed.claims } : {}) }],
         workflowIdConflictPolicy: options.attach ? 'USE_EXISTING' : 'FAIL',
         typedSearchAttributes: [
           { key: SURGE_EVENT_ID, value: config.eventId },
@@ -81,14 +90,17 @@ export class SurgeClient {
         ],
         staticSummary: `${config.name}: ${config.startAt} → ${config.endAt}${config.dryRun ? ' (dry run)' : ''}`,
       });
-      const readinessCheckAt = await this.scheduleReadinessCheck(config, options);
-      return { workflowId, runId: handle.firstExecutionRunId, attached: false, readinessCheckAt };
+      runId = handle.firstExecutionRunId;
     } catch (err) {
+      // Claims already ours (a running event of this ID) are not given back; only this call's are.
+      await giveBack(this.client, claimed.taken, `start of event ${config.eventId} failed: ${(err as Error).message}`);
       if (err instanceof WorkflowExecutionAlreadyStartedError) {
         throw new SurgeClientError(`event "${config.eventId}" is already running (workflow ${workflowId}); use --attach to attach to it, or end it first`, 'already-running');
       }
       throw err;
     }
+    const readinessCheckAt = await this.scheduleReadinessCheck(config, options);
+    return { workflowId, runId, attached: false, readinessCheckAt };
   }
 
   /**

@@ -3,3 +3,4 @@ export { surgeEvent } from './surge-event';
 export { flowPublish } from './flow-publish';
 export { deflectionFollowUp } from './deflection-follow-up';
 export { preEventCheck } from './pre-event-check';
+export { actuatorClaim } from './actuator-claim';

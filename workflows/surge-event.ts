@@ -16,6 +16,7 @@ import {
   condition,
   continueAsNew,
   executeChild,
+  getExternalWorkflowHandle,
   log,
   patched,
   proxyActivities,
@@ -28,6 +29,7 @@ import {
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { SurgeActivities } from '../activities';
 import { driftAlert, endedWithFailuresAlert, policyActionAlert, type AlertText } from './alert-wording';
+import { releaseClaimSignal } from './actuator-claim';
 import { ACTUATE_OPTIONS, ALERT_OPTIONS, OBSERVE_OPTIONS } from './activity-options';
 import { parseResolvedEventConfig } from './config-schema';
 import { failureClassOf } from './failure-classes';
@@ -59,6 +61,11 @@ export interface SurgeEventInput {
   carried?: CarriedState | LegacyCarriedState;
   /** Continue as new once history passes this many events (default 3,900; tests set it low). */
   continueAsNewAfterEvents?: number;
+  /**
+   * Workflow IDs of the actuator claims the client took for this event (client/actuator-claims.ts): released at
+   * the end. Absent when started without claims (directly, a dry run, bench/scale.ts).
+   */
+  claims?: string[];
 }
 
 export interface CarriedState {
@@ -480,6 +487,7 @@ export async function surgeEvent(input: SurgeEventInput): Promise<SurgeEventResu
     return continueAsNew<typeof surgeEvent>({
       config,
       continueAsNewAfterEvents: input.continueAsNewAfterEvents,
+      ...(input.claims ? { claims: input.claims } : {}),
       carried: {
         phase,
         policy,
@@ -586,11 +594,28 @@ export async function surgeEvent(input: SurgeEventInput): Promise<SurgeEventResu
     }
   }
   publishVisibility();
+  await releaseClaims(input.claims, config.eventId);
   await condition(allHandlersFinished);
   // The run ends here: nothing is left to poll, so the last alerts may take their retries.
   await Promise.all([...pendingAlerts.keys()]);
   log.info('event ended', { eventId: config.eventId, reason: endedReason, phase });
   return { eventId: config.eventId, endedReason, transitions: policy.transitions.length, runs, phase };
+}
+
+/**
+ * Hands every actuator back (ended, ended-with-failures, or ended before it started): the next event may claim
+ * them. Awaited, so no signal is left in flight when the run closes. A claim already gone (expired, taken over as
+ * stale) is nothing to release.
+ */
+async function releaseClaims(claims: string[] | undefined, eventId: string): Promise<void> {
+  if (!claims || claims.length === 0 || !patched('actuator-claims')) return;
+  await Promise.all(
+    claims.map((id) =>
+      getExternalWorkflowHandle(id)
+        .signal(releaseClaimSignal, { eventId })
+        .catch((err: unknown) => log.info('actuator claim not released (already gone)', { claim: id, error: String(err) })),
+    ),
+  );
 }
 
 function pick(legacy: LegacyCarriedState): Partial<CarriedState> {

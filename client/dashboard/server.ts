@@ -315,7 +315,7 @@ export async function createDashboardServer(options: DashboardOptions): Promise<
 function errorAnswer(err: unknown): { status: number; error: string; field?: string } {
   if (err instanceof HttpError) return { status: err.status, error: err.message, ...(err.field ? { field: err.field } : {}) };
   if (err instanceof SurgeClientError) {
-    const status = { 'not-found': 404, refused: 409, 'already-running': 409, timeout: 504, invalid: 400 }[err.kind];
+    const status = { 'not-found': 404, refused: 409, 'already-running': 409, 'actuator-owned': 409, timeout: 504, invalid: 400 }[err.kind];
     const field = err.kind === 'invalid' ? /^refused: (\w+):/.exec(err.message)?.[1] : undefined;
     return { status, error: err.message, ...(field ? { field } : {}) };
   }
