@@ -37,7 +37,7 @@ describe('ops dashboard under abuse (dev server, real workflow)', function () {
     workerRun = worker.run();
     surge = new SurgeClient(env.client, { taskQueue, updateTimeoutMs: 15_000 });
     const now = Date.now();
-    await surge.startEvent(testEventConfig({ eventId, startAt: new Date(now - 1000).toISOString(), endAt: new Date(now + 3600_000).toISOString(), pollIntervalSeconds: 1 }));
+    await surge.startEvent(testEventConfig({ eventId, startAt: new Date(now - 1000).toISOString(), endAt: new Date(now + 3600_000).toISOString(), pollIntervalSeconds: 5 }));
   });
   after(async function () {
     this.timeout(30_000);
