@@ -17,6 +17,7 @@ import type { temporal } from '@temporalio/proto';
 import { surgeEvent } from '../workflows/surge-event';
 import { devServerEnv } from '../sandbox/temporal-env';
 import { testEventConfig } from '../test/helpers/event-config';
+import { DEFAULT_TIER_CONFIG } from '../workflows/tiers';
 import { percentile, printTable, reportFigure } from './table';
 
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
@@ -29,6 +30,15 @@ const MEASURED_POLLS = Number(process.env.BENCH_SCALE_POLLS ?? 8);
 /** Low on purpose: every event continues as new inside the measured window, so its cost is in the figures. */
 const CONTINUE_AS_NEW_AFTER_EVENTS = Number(process.env.BENCH_SCALE_CAN_EVENTS ?? 60);
 const CLOCK_TICKS = 100; // sysconf(_SC_CLK_TCK) on Linux
+
+/**
+ * The playbook's rules with every sustain window cut to fit the short bench event (the config refuses a window
+ * longer than the event): the same rules evaluated every poll, so the cost measured is the real one.
+ */
+const shortWindow = <R extends object>(r: R): R => ('sustainSeconds' in r ? { ...r, sustainSeconds: POLL_SECONDS } : r);
+const BENCH_TIERS = Object.fromEntries(
+  ([1, 2, 3] as const).map((t) => [t, { activate: shortWindow(DEFAULT_TIER_CONFIG[t].activate), restore: shortWindow(DEFAULT_TIER_CONFIG[t].restore) }]),
+);
 
 const tsMs = (t: { seconds?: unknown; nanos?: number | null } | null | undefined) => Number(t?.seconds ?? 0) * 1000 + Math.round((t?.nanos ?? 0) / 1e6);
 
@@ -58,7 +68,8 @@ function treeCpuMs(rootPid: number, filter: (comm: string) => boolean): number {
 
 function startWorker(address: string, taskQueue: string): Promise<{ child: ChildProcess; cpuMs: () => Promise<number> }> {
   const child = fork(path.join(__dirname, 'scale-worker.ts'), [], {
-    execArgv: ['--import', 'tsx'],
+    // BENCH_SCALE_WORKER_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' profiles the worker (written when it exits).
+    execArgv: ['--import', 'tsx', ...(process.env.BENCH_SCALE_WORKER_ARGS ?? '').split(' ').filter(Boolean)],
     env: { ...process.env, BENCH_TEMPORAL_ADDRESS: address, BENCH_TASK_QUEUE: taskQueue },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
@@ -167,6 +178,7 @@ async function step(env: Awaited<ReturnType<typeof devServerEnv>>, events: numbe
               startAt: new Date(startMs).toISOString(),
               endAt: new Date(endAt).toISOString(),
               pollIntervalSeconds: POLL_SECONDS,
+              tiers: BENCH_TIERS,
             });
             return env.client.workflow.start(surgeEvent, {
               taskQueue,

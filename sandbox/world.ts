@@ -176,7 +176,9 @@ export async function startSandboxWorld(options: SandboxWorldOptions): Promise<S
     } else {
       advance = () => {
         controls.refreshGenesys();
-        const target = clock();
+        // Never past the scenario's end: the baseline stops there, and wall time spent after the event (its
+        // ending reads, the report's queries) must not add customers to one side of the comparison.
+        const target = Math.min(clock(), sim.durationMs);
         faults.apply(target);
         if (target > sim.now()) sim.advanceTo(target);
       };

@@ -12,6 +12,7 @@ import { formatStatus } from '../client/format-status';
 import { setTierModeUpdate, statusQuery } from '../workflows/messages';
 import { surgeEvent, type SurgeEventInput } from '../workflows/surge-event';
 import { surgeEventWorkflowId } from '../workflows/ids';
+import { pollPhaseOffsetMs } from '../workflows/poll-phase';
 import { SURGE_PHASE } from '../workflows/search-attributes';
 import type { EventConfig } from '../workflows/types';
 import { testEventConfig } from './helpers/event-config';
@@ -102,7 +103,10 @@ describe('surgeEvent actuators: observed state, ending, alerts (time-skipping se
       );
       // The history holds the observation with the value someone else set (the audit record).
       const history = await handle.fetchHistory();
-      const results = (history.events ?? []).flatMap((e) => e.activityTaskCompletedEventAttributes?.result?.payloads ?? []).map((p) => Buffer.from(p.data ?? []).toString());
+      // The observe step is a local activity: its result is in the marker it recorded.
+      const results = (history.events ?? [])
+        .flatMap((e) => [...(e.activityTaskCompletedEventAttributes?.result?.payloads ?? []), ...Object.values(e.markerRecordedEventAttributes?.details ?? {}).flatMap((d) => d.payloads ?? [])])
+        .map((p) => Buffer.from(p.data ?? []).toString());
       assert.ok(results.some((r) => r.includes(`"${FLOW}":{"ok":true,"value":"3.0"}`)), 'the observed flow version is in history');
 
       await env.sleep('3 minutes');
@@ -117,6 +121,7 @@ describe('surgeEvent actuators: observed state, ending, alerts (time-skipping se
     const config = await eventConfig(8);
     await withWorker(world, async (taskQueue) => {
       const handle = await start(taskQueue, { config });
+      await env.sleep(pollPhaseOffsetMs(config.eventId, config.pollIntervalSeconds) + 1_000); // just after the first poll
       await waitFor(() => world.edgeFlagWrites.length === 2);
       world.edgeFlags.set('chat_surge_active', true); // someone turned the stub on
       await handle.executeUpdate(setTierModeUpdate, { args: [{ tier: 3, mode: 'off', reason: 'make sure it is off', by: 'alice' }] });
@@ -170,6 +175,8 @@ describe('surgeEvent actuators: observed state, ending, alerts (time-skipping se
     const config = await eventConfig(8);
     await withWorker(world, async (taskQueue) => {
       const handle = await start(taskQueue, { config });
+      // To just after the first poll (at the event's phase inside the first interval), which sets both flags off.
+      await env.sleep(pollPhaseOffsetMs(config.eventId, config.pollIntervalSeconds) + 1_000);
       await waitFor(() => world.edgeFlagWrites.length === 2 && world.supportStatuses.length === 1);
       world.sideEffects.length = 0;
       await handle.executeUpdate(setTierModeUpdate, { args: [{ tier: 4, mode: 'on', reason: 'origin down', by: 'alice' }] });

@@ -11,6 +11,7 @@ import { endEventUpdate, pauseAutomationUpdate, resumeAutomationSignal, setTierM
 import { flowPublish, flowPublishWorkflowId } from '../workflows/flow-publish';
 import { surgeEvent, type SurgeEventInput } from '../workflows/surge-event';
 import { surgeEventWorkflowId } from '../workflows/ids';
+import { pollPhaseOffsetMs } from '../workflows/poll-phase';
 import { SURGE_PHASE, SURGE_TIER } from '../workflows/search-attributes';
 import type { EventConfig, Transition } from '../workflows/types';
 import { testEventConfig } from './helpers/event-config';
@@ -68,7 +69,12 @@ describe('surgeEvent workflow (time-skipping server)', function () {
     };
   }
 
-  const minuteOf = (config: EventConfig, t: Transition) => (Date.parse(t.at) - Date.parse(config.startAt)) / MINUTE;
+  /**
+   * Minutes into the event. A rule fires on a poll, and polls fall on the event's own phase of the interval
+   * (workflows/poll-phase.ts), so a rule's minute counts from the first poll; anything else from the start.
+   */
+  const minuteOf = (config: EventConfig, t: Transition) =>
+    (Date.parse(t.at) - Date.parse(config.startAt) - (t.cause === 'rule' ? pollPhaseOffsetMs(config.eventId, config.pollIntervalSeconds) : 0)) / MINUTE;
   const start = (taskQueue: string, input: SurgeEventInput) =>
     env.client.workflow.start(surgeEvent, { taskQueue, workflowId: surgeEventWorkflowId(input.config.eventId), args: [input] });
 
@@ -300,6 +306,8 @@ describe('surgeEvent workflow (time-skipping server)', function () {
     await withWorker(world, async (taskQueue) => {
       const a = await start(taskQueue, { config: await eventConfig(0, 8) });
       const b = await start(taskQueue, { config: await eventConfig(0, 8) });
+      // Each reads on its first poll, at its own phase inside the first minute: skip there.
+      await env.sleep('1 minute');
       // Let both first reconciles (which confirm the normal version) finish, so only our forcing races.
       const flowChecked = async (h: typeof a) => (await h.query(statusQuery)).actuators?.some((x) => x.id === 'tier2:flow:flow-inbound' && x.observed === '1.0') === true;
       await waitFor(async () => (await flowChecked(a)) && (await flowChecked(b)));
@@ -326,7 +334,9 @@ describe('surgeEvent workflow (time-skipping server)', function () {
     const config = await eventConfig(0, 8);
     await withWorker(world, async (taskQueue) => {
       const handle = await start(taskQueue, { config });
-      await waitFor(() => world.edgeFlagWrites.length === 2); // both flags written off at the start
+      // To just after the first poll (its phase inside the first minute), so the next is most of a minute away.
+      await env.sleep(pollPhaseOffsetMs(config.eventId, config.pollIntervalSeconds) + 1_000);
+      await waitFor(() => world.edgeFlagWrites.length === 2); // both flags written off at the first poll
       await handle.executeUpdate(setTierModeUpdate, { args: [{ tier: 4, mode: 'on', reason: 'origin down', by: 'alice' }] });
       await waitFor(() => world.edgeFlags.get('chat_fallback_active') === true);
       assert.equal(world.supportStatuses.at(-1)?.level, 'outage', 'the fallback page says why before it goes live');

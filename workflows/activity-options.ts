@@ -2,7 +2,7 @@
 // workflows pass to `proxyActivities`. Activities never retry inside themselves (the Genesys session only
 // re-logs in once on a 401), so what is here is every retry there is, and each attempt is in history.
 // Types only from @temporalio/common: no workflow API, so it is testable without a server.
-import type { ActivityOptions } from '@temporalio/common';
+import type { ActivityOptions, LocalActivityOptions } from '@temporalio/common';
 import { FailureType } from './failure-classes';
 
 /**
@@ -30,6 +30,17 @@ export const CONTROLLER_FAILURE_TYPES = [
 export const OBSERVE_OPTIONS: ActivityOptions = {
   startToCloseTimeout: '20 seconds',
   retry: { initialInterval: '1s', maximumAttempts: 2, nonRetryableErrorTypes: CONTROLLER_FAILURE_TYPES },
+};
+
+/**
+ * The poll's observe step runs as a LOCAL activity (issue 15): a short read-only call needs no activity task
+ * of its own, so a poll is one workflow task and one marker instead of two workflow tasks and three activity
+ * events. Same budget as OBSERVE_OPTIONS. observeWorld never throws for a failed read (each part carries its
+ * own failure), so a retry here is only for a crashed attempt.
+ */
+export const OBSERVE_LOCAL_OPTIONS: LocalActivityOptions = {
+  startToCloseTimeout: OBSERVE_OPTIONS.startToCloseTimeout,
+  retry: OBSERVE_OPTIONS.retry,
 };
 
 /** Actuators (flags row, KV flags, deployment, support status). Bounded: a failing one is alerted and retried next poll. */

@@ -20,6 +20,7 @@ import {
   log,
   patched,
   proxyActivities,
+  proxyLocalActivities,
   setCurrentDetails,
   setHandler,
   sleep,
@@ -30,7 +31,7 @@ import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { SurgeActivities } from '../activities';
 import { driftAlert, endedWithFailuresAlert, policyActionAlert, type AlertText } from './alert-wording';
 import { releaseClaimSignal } from './actuator-claim';
-import { ACTUATE_OPTIONS, ALERT_OPTIONS, OBSERVE_OPTIONS } from './activity-options';
+import { ACTUATE_OPTIONS, ALERT_OPTIONS, OBSERVE_LOCAL_OPTIONS, OBSERVE_OPTIONS } from './activity-options';
 import { parseResolvedEventConfig } from './config-schema';
 import { failureClassOf } from './failure-classes';
 import { unknownQueuesSample } from './queue-check';
@@ -40,13 +41,16 @@ import type { ActuationRecord, DriftRecord, SurgeStatus } from './messages';
 import type { Observation, ObservedValue } from './observation';
 import { applyTierMode, endOfEvent, evaluate, highestActiveTier, initialPolicyState, setAlert, setAutomationPaused, type PolicyResult } from './policy';
 import { confirmWrite, desiredActuators, isCheapRead, manualFix, notNormal, reconcile, type DesiredActuator } from './reconciler';
+import { pollPhaseOffsetMs, pollSlotAtOrAfter } from './poll-phase';
 import { SURGE_EVENT_ID, SURGE_PHASE, SURGE_TIER } from './search-attributes';
 import { buildStatus, currentDetails, type LastRead, type StatusView } from './status-view';
 import { legacySurgeEvent, type LegacyCarriedState } from './surge-event-legacy';
 import type { AlertMessage, EventConfig, EventPhase, PolicyAction, PolicyState, Sample, SupportStatus } from './types';
 
 // The one retry budget lives in workflows/activity-options.ts (issue 11).
-const { observeWorld, verifyQueues } = proxyActivities<SurgeActivities>(OBSERVE_OPTIONS);
+const { verifyQueues } = proxyActivities<SurgeActivities>(OBSERVE_OPTIONS);
+// Local: the poll's short read-only step runs in the workflow task that asked for it (one task per poll).
+const { observeWorld } = proxyLocalActivities<SurgeActivities>(OBSERVE_LOCAL_OPTIONS);
 const { writeFlagsRow, setEdgeFlag, setMessengerDeploymentVersion, publishSupportStatus } = proxyActivities<SurgeActivities>(ACTUATE_OPTIONS);
 const { sendAlert } = proxyActivities<SurgeActivities>({
   ...ALERT_OPTIONS,
@@ -145,7 +149,9 @@ export async function surgeEvent(input: SurgeEventInput): Promise<SurgeEventResu
   });
   // A legacy run continuing as new hands over its policy; actuators are read afresh (its memory is not trusted).
   const carried: CarriedState = !input.carried ? fresh() : isLegacyCarried(input.carried) ? { ...fresh(), ...pick(input.carried) } : input.carried;
-  let { phase, policy, actuations, series, endRequest, known, lastReads, openDrifts, drifts, polls, ending, endingFailures } = carried;
+  // The series grows in place (a point a poll); everything else is replaced as it changes.
+  const { series } = carried;
+  let { phase, policy, actuations, endRequest, known, lastReads, openDrifts, drifts, polls, ending, endingFailures } = carried;
   const runs = carried.runs + 1;
   /** Set by any message so the loop reconciles at once instead of at the next poll. */
   let wake = false;
@@ -276,16 +282,20 @@ export async function surgeEvent(input: SurgeEventInput): Promise<SurgeEventResu
 
   // ------------------------------------------------------------------ observe
 
-  /** One observe step. Its time is the workflow's (when it was scheduled), never a worker's clock. */
-  async function observe(opts: { metrics: boolean; genesys: boolean }): Promise<{ observation: Observation; at: string }> {
-    const at = now();
+  /**
+   * One observe step. Its time is the workflow's, never a worker's clock: a poll's is its slot on the event's
+   * grid (a few ms of task latency must not decide whether a 600 s window has passed), anything else's is now.
+   */
+  async function observe(opts: { metrics: boolean; genesys: boolean; slotMs?: number }): Promise<{ observation: Observation; at: string }> {
+    const at = opts.slotMs === undefined ? now() : new Date(opts.slotMs).toISOString();
     const reads = desiredActuators(config, policy)
       .map((a) => a.read)
       .filter((r) => opts.genesys || isCheapRead(r));
     try {
       const leading = config.leading ? { windowSeconds: config.leading.arrivalWindowSeconds, ...(config.leading.botFlowId ? { botFlowId: config.leading.botFlowId } : {}) } : undefined;
       const observation = await observeWorld({
-        ...(opts.metrics ? { queueIds: config.queueIds, at, ...(config.messengerProbeUrl ? { probeUrl: config.messengerProbeUrl } : {}), ...(leading ? { leading } : {}) } : {}),
+        at,
+        ...(opts.metrics ? { queueIds: config.queueIds, ...(config.messengerProbeUrl ? { probeUrl: config.messengerProbeUrl } : {}), ...(leading ? { leading } : {}) } : {}),
         reads,
       });
       return { observation, at };
@@ -329,9 +339,9 @@ export async function surgeEvent(input: SurgeEventInput): Promise<SurgeEventResu
       if (p && !p.ok && p.failureClass === 'rate-limited') genesysQuietUntilMs = Math.max(genesysQuietUntilMs, atMs + (p.retryAfterSeconds ?? config.pollIntervalSeconds) * 1000);
     }
   }
-  const rateLimitedSample = (): Sample => ({
+  const rateLimitedSample = (at: string): Sample => ({
     ok: false,
-    at: now(),
+    at,
     failureClass: 'rate-limited',
     error: `Genesys Cloud asked us to wait (rate limit) until ${new Date(genesysQuietUntilMs).toISOString()}: not calling it until then; tiers held`,
   });
@@ -339,15 +349,15 @@ export async function surgeEvent(input: SurgeEventInput): Promise<SurgeEventResu
    * The first poll of each run checks every queue ID exists: an unknown one is the controller's mistake (a
    * `controller` sample naming it: tiers held, never tier 4), not an outage. Null once verified.
    */
-  async function queueProblem(): Promise<Sample | null> {
+  async function queueProblem(at: string): Promise<Sample | null> {
     if (queuesVerified) return null;
     try {
       const { unknown } = await verifyQueues({ queueIds: config.queueIds });
-      if (unknown.length > 0) return unknownQueuesSample(unknown, now());
+      if (unknown.length > 0) return unknownQueuesSample(unknown, at);
       queuesVerified = true;
       return null;
     } catch (err) {
-      return { ok: false, at: now(), error: `verifying queue IDs: ${failureMessage(err)}`, failureClass: failureClassOf(failureType(err)) };
+      return { ok: false, at, error: `verifying queue IDs: ${failureMessage(err)}`, failureClass: failureClassOf(failureType(err)) };
     }
   }
 
@@ -517,30 +527,44 @@ export async function surgeEvent(input: SurgeEventInput): Promise<SurgeEventResu
     }
   }
 
-  let nextPollMs = Date.now();
+  // Polls fall on this event's own phase of the interval (workflows/poll-phase.ts). After a continue-as-new the
+  // next slot follows the last sample, so the grid holds and no poll is doubled.
+  const phaseOffsetMs = pollPhaseOffsetMs(config.eventId, config.pollIntervalSeconds);
+  const nextPollSlot = (atMs: number) => pollSlotAtOrAfter(atMs, startMs, phaseOffsetMs, config.pollIntervalSeconds * 1000);
+  const lastSampleMs = policy.lastSample ? Date.parse(policy.lastSample.at) : -Infinity;
+  let nextPollMs = nextPollSlot(Math.max(Date.now(), lastSampleMs + 1));
+  if (phase === 'active' && !endRequest && Date.now() < nextPollMs) await condition(() => wake || recheck || endRequest !== null, timeLeft(Math.min(nextPollMs, endMs)));
   while (phase === 'active' && !endRequest && Date.now() < endMs) {
     // Cleared before the work, not after: a message arriving mid-reconcile must still wake the next wait.
     wake = false;
     const pollDue = Date.now() >= nextPollMs;
-    if (pollDue || recheck) {
+    // Nothing observed yet (a message came before the first poll): read before deciding any write.
+    if (pollDue || recheck || polls === 0) {
       const genesys = recheck || readAllNext || polls % genesysEvery === 0;
       recheck = false;
       readAllNext = false;
       const quiet = Date.now() < genesysQuietUntilMs;
-      const problem = pollDue ? (quiet ? rateLimitedSample() : await queueProblem()) : null;
-      const { observation, at } = await observe({ metrics: pollDue && !problem, genesys: genesys && !quiet });
+      // The slot this poll serves: the latest at or before now (a late poll still stamps its own slot).
+      const slotMs = pollDue ? nextPollSlot(Date.now() + 1) - config.pollIntervalSeconds * 1000 : undefined;
+      const slotAt = slotMs === undefined ? now() : new Date(slotMs).toISOString();
+      const problem = pollDue ? (quiet ? rateLimitedSample(slotAt) : await queueProblem(slotAt)) : null;
+      const { observation, at } = await observe({ metrics: pollDue && !problem, genesys: genesys && !quiet, ...(slotMs === undefined ? {} : { slotMs }) });
       noteRateLimits(observation, Date.parse(at));
       if (pollDue) {
         polls++;
         const sample = problem ?? sampleOf(observation, at);
-        if (sample.ok) series = [...series, { at: sample.at, waiting: sample.waiting, agentsAvailable: sample.agentsAvailable }].slice(-MAX_SERIES_KEPT);
+        if (sample.ok) {
+          // In place: copying up to 360 points every poll was per-poll work for one new point.
+          series.push({ at: sample.at, waiting: sample.waiting, agentsAvailable: sample.agentsAvailable });
+          if (series.length > MAX_SERIES_KEPT) series.splice(0, series.length - MAX_SERIES_KEPT);
+        }
         act(evaluate(policy, sample, config, now()));
         // The forecast the policy just made rides on the series point (the dashboard's chart).
         const f = policy.forecast;
         if (sample.ok && f && f.at === sample.at && series.length > 0) {
           series[series.length - 1] = { ...series[series.length - 1]!, forecastWaiting: f.forecastWaiting, ...(f.botLoad === undefined ? {} : { botLoad: f.botLoad }) };
         }
-        nextPollMs = Date.now() + config.pollIntervalSeconds * 1000;
+        nextPollMs = nextPollSlot(Date.now() + 1);
       }
       await reconcileWith(observation.actuators, at);
     } else {

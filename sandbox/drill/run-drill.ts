@@ -2,7 +2,6 @@
 // real activities against the sandbox world, on the time-skipping server: simulated hours in seconds) and
 // once without it (the baseline), with everything a report needs.
 import { randomBytes, randomUUID } from 'node:crypto';
-import { Context } from '@temporalio/activity';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { createActivities, type WorkerActivities } from '../../activities';
@@ -19,7 +18,7 @@ import { drillEventConfig, startSandboxWorld } from '../world';
 import { quietRuntime, timeSkippingEnv, workflowBundle } from '../temporal-env';
 import { createDrillPromises, sampleEveryFor, type PromiseSummary } from './promises';
 import { replaySamples } from '../../client/replay/replay';
-import { createServerAnchoredClock, createSimTimeActivities, finalPolls, type PollRecord } from './sim-time-activities';
+import { createServerAnchoredClock, createSimTimeActivities, finalPolls, scheduledServerMs, type PollRecord } from './sim-time-activities';
 import { createSmtpOutageSchedule, type SmtpOutageWindow } from './smtp-outage';
 
 export interface DrillPromiseOptions {
@@ -270,7 +269,7 @@ function withSmtpOutage(activities: WorkerActivities, outageAt: (simMs: number) 
   for (const name of Object.keys(activities) as (keyof WorkerActivities)[]) {
     const inner = activities[name] as (input: unknown) => Promise<unknown>;
     (wrapped as Record<string, unknown>)[name] = async (input: unknown) => {
-      await outageAt(Context.current().info.currentAttemptScheduledTimestampMs - epochMs);
+      await outageAt(scheduledServerMs(input) - epochMs);
       return inner(input);
     };
   }

@@ -47,20 +47,26 @@ export interface SimTimeActivityOptions {
   polls?: PollRecord[];
 }
 
-function scheduledServerMs(): number {
-  return Context.current().info.currentAttemptScheduledTimestampMs;
+/**
+ * The server's time when the workflow asked for this activity. A local activity (the poll's observe step) is
+ * scheduled by the worker, whose clock is not the time-skipping server's: its input carries the workflow's `at`.
+ */
+export function scheduledServerMs(input?: unknown): number {
+  const info = Context.current().info;
+  const at = info.isLocal && input && typeof input === 'object' ? (input as { at?: unknown }).at : undefined;
+  return typeof at === 'string' ? Date.parse(at) : info.currentAttemptScheduledTimestampMs;
 }
 
 export function createSimTimeActivities({ world, clock, activities, polls }: SimTimeActivityOptions): WorkerActivities {
-  const before = async () => {
-    clock.anchor(scheduledServerMs());
+  const before = async (input?: unknown) => {
+    clock.anchor(scheduledServerMs(input));
     await world.sync();
   };
   const wrapped = { ...activities };
   for (const name of Object.keys(activities) as (keyof WorkerActivities)[]) {
     const real = activities[name] as (input: unknown) => Promise<unknown>;
     (wrapped as Record<string, unknown>)[name] = async (input: unknown) => {
-      await before();
+      await before(input);
       try {
         return await real(input);
       } finally {
@@ -85,7 +91,7 @@ export function createSimTimeActivities({ world, clock, activities, polls }: Sim
   };
   // The workflow's observe step (one activity per poll) carries the metrics now: record its metrics part.
   wrapped.observeWorld = async (input) => {
-    await before();
+    await before(input);
     const simMs = clock();
     const attempt = Context.current().info.attempt;
     try {

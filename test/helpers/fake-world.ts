@@ -11,7 +11,11 @@ export interface Metrics {
   agentsAvailable: number;
 }
 
-/** Workflow time of the activity's schedule: the test server skips time, so the activity's own clock would lie. */
+/**
+ * Workflow time of an activity's schedule: the test server skips time, so the activity's own clock would lie.
+ * Only for (remote) activities: a local activity's scheduled time is the worker's clock, so the observe step
+ * is timed by the workflow's `at` in its input instead.
+ */
 function scheduledAt(): number {
   return Context.current().info.currentAttemptScheduledTimestampMs;
 }
@@ -57,34 +61,36 @@ export class FakeWorld {
     return [...this.flagRows].reverse().find((r) => r.key === key);
   }
 
+  /** Queue metrics at (skipped) workflow time `atMs`, with the 429 `rateLimitAt` asks for. */
+  private async queueMetricsAt(queueIds: string[], atMs: number) {
+    this.metricCalls++;
+    if (this.rateLimitAt !== null && atMs >= this.rateLimitAt && this.rateLimitedCalls === 0) {
+      this.rateLimitedCalls++;
+      // As activities/genesys-client.ts throws a 429: retryable, with Retry-After (60 s) as nextRetryDelay.
+      throw ApplicationFailure.create({ type: 'GenesysRateLimited', message: 'rate limited (fake), Retry-After: 60', nextRetryDelay: 60_000 });
+    }
+    const m = this.metrics(atMs);
+    return {
+      at: new Date(atMs).toISOString(),
+      waiting: m.waiting,
+      agentsAvailable: m.agentsAvailable,
+      perQueue: queueIds.map((queueId, i) => ({
+        queueId,
+        waiting: i === 0 ? m.waiting : 0,
+        agentsAvailable: i === 0 ? m.agentsAvailable : 0,
+        agentsOnQueue: 0,
+        interacting: 0,
+      })),
+    };
+  }
+
   /**
    * The activities, fake throughout unless `real` hands in real ones: those replace the fakes both as
    * activities and inside the observe step (an end-to-end test reads back the real KV and probes the real host).
    */
   activities(real: Partial<Pick<SurgeActivities, 'setEdgeFlag' | 'publishSupportStatus' | 'probeMessengerBootstrap'>> & { readEdgeFlag?: ObserveDeps['readEdgeFlag'] } = {}): SurgeActivities {
     const acts: Omit<SurgeActivities, 'observeWorld'> = {
-      fetchQueueMetrics: async ({ queueIds }) => {
-        this.metricCalls++;
-        const atMs = scheduledAt();
-        if (this.rateLimitAt !== null && atMs >= this.rateLimitAt && this.rateLimitedCalls === 0) {
-          this.rateLimitedCalls++;
-          // As activities/genesys-client.ts throws a 429: retryable, with Retry-After (60 s) as nextRetryDelay.
-          throw ApplicationFailure.create({ type: 'GenesysRateLimited', message: 'rate limited (fake), Retry-After: 60', nextRetryDelay: 60_000 });
-        }
-        const m = this.metrics(atMs);
-        return {
-          at: new Date(atMs).toISOString(),
-          waiting: m.waiting,
-          agentsAvailable: m.agentsAvailable,
-          perQueue: queueIds.map((queueId, i) => ({
-            queueId,
-            waiting: i === 0 ? m.waiting : 0,
-            agentsAvailable: i === 0 ? m.agentsAvailable : 0,
-            agentsOnQueue: 0,
-            interacting: 0,
-          })),
-        };
-      },
+      fetchQueueMetrics: async ({ queueIds }) => this.queueMetricsAt(queueIds, scheduledAt()),
       fetchLeadingSignals: async ({ at, windowSeconds, botFlowId }) => {
         this.leadingCalls.push({ at, windowSeconds, ...(botFlowId ? { botFlowId } : {}) });
         return this.leading(Date.parse(at));
@@ -132,9 +138,11 @@ export class FakeWorld {
     };
     const { readEdgeFlag, ...realActivities } = real;
     Object.assign(acts, realActivities);
-    // The real observe activity over fake reads: what the workflow sees is what this world holds.
-    const observe = createObserveActivity({
-      fetchQueueMetrics: acts.fetchQueueMetrics,
+    // The real observe activity over fake reads: what the workflow sees is what this world holds, at the
+    // workflow's time (`at`).
+    const observeAt = (atMs: number) =>
+      createObserveActivity({
+      fetchQueueMetrics: async ({ queueIds }) => this.queueMetricsAt(queueIds, atMs),
       probeMessengerBootstrap: acts.probeMessengerBootstrap,
       fetchLeadingSignals: acts.fetchLeadingSignals,
       readEdgeFlag: readEdgeFlag ?? (async ({ key }) => (this.edgeFlags.has(key) ? String(this.edgeFlags.get(key)) : null)),
@@ -147,8 +155,10 @@ export class FakeWorld {
     return {
       ...acts,
       observeWorld: async (input) => {
-        this.observeCalls.push({ metrics: input.queueIds !== undefined, reads: input.reads.map((r) => r.id), atMs: scheduledAt() });
-        return observe.observeWorld(input);
+        if (!input.at) throw new Error('observeWorld without `at`: the fakes need the workflow time');
+        const atMs = Date.parse(input.at);
+        this.observeCalls.push({ metrics: input.queueIds !== undefined, reads: input.reads.map((r) => r.id), atMs });
+        return observeAt(atMs).observeWorld(input);
       },
     };
   }
