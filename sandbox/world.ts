@@ -148,7 +148,14 @@ export async function startSandboxWorld(options: SandboxWorldOptions): Promise<S
     });
     started.push(genesys);
     genesys.state.addQueues(scenario.queues.map((q) => ({ id: q.id, name: q.name ?? q.id, memberCount: q.agents.count })));
-    const cloudflare = await startCloudflareSandbox({ port: ports.cloudflare ?? 0, kv, minWriteIntervalMs: options.kvMinWriteIntervalMs });
+    // On a simulated clock (drills, time-skipping tests) KV's one-write-per-second-per-key limit runs on that clock too:
+    // a second of skipped time is a second, as it would be for the real API.
+    const cloudflare = await startCloudflareSandbox({
+      port: ports.cloudflare ?? 0,
+      kv,
+      minWriteIntervalMs: options.kvMinWriteIntervalMs,
+      ...(typeof clock === 'function' ? { now: clock } : {}),
+    });
     started.push(cloudflare);
     const smtp = await startSmtpSandbox({ port: ports.smtp ?? 0, httpPort: ports.smtpHttp ?? 0 });
     started.push(smtp);

@@ -77,7 +77,7 @@ describe('integration: drift on real actuators (sandbox Genesys + Cloudflare KV,
 
       await handle.executeUpdate(endEventUpdate, { args: [{ reason: 'test over', by: 'test' }] });
       const result = await handle.result();
-      assert.equal(result.phase, 'ended');
+      assert.equal(result.phase, 'ended', JSON.stringify((await handle.query(statusQuery)).endingFailures));
       assert.equal(await world.kv.get('chat_surge_active'), 'false', 'observed normal at the end');
       assert.equal(row()?.tier3Active, false);
     });

@@ -31,6 +31,8 @@ export interface CloudflareSandboxOptions {
   kv?: KvBackend;
   /** Minimum gap between writes to one key (Cloudflare: 1 s). 0 turns the limit off. */
   minWriteIntervalMs?: number;
+  /** The clock the write limit runs on (default the wall clock); a simulated world passes its own. */
+  now?: () => number;
 }
 
 /** Requests the sandbox answered, by outcome. Tests assert on these (e.g. "the same flag twice wrote once"). */
@@ -108,7 +110,7 @@ export async function startCloudflareSandbox(options: CloudflareSandboxOptions =
 
   /** Seconds to wait before `key` may be written again, or 0 when a write is allowed now (and is recorded). */
   function claimWrite(key: string): number {
-    const now = Date.now();
+    const now = (options.now ?? Date.now)();
     const last = lastWriteAt.get(key);
     if (minWriteIntervalMs > 0 && last !== undefined && now - last < minWriteIntervalMs) {
       return Math.max(1, Math.ceil((minWriteIntervalMs - (now - last)) / 1000));
