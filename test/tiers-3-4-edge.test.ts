@@ -46,7 +46,9 @@ describe('tiers 3 and 4 end to end: workflow -> Cloudflare activity -> KV -> edg
     messenger = await startMessengerSandbox();
     edge = await startLocalEdge({ messengerUpstream: messenger.url });
     // The API sandbox stores values in the Worker's own namespace, so a write through the SDK reaches the edge.
-    cloudflare = await startCloudflareSandbox({ kv: edge.kv as unknown as KvBackend });
+    // The workflow runs on skipped time, so minutes of its time pass in a real second: KV's one-write-per-second
+    // limit on the wall clock would refuse writes a skipped minute apart (test/cloudflare-sandbox.test.ts covers it).
+    cloudflare = await startCloudflareSandbox({ kv: edge.kv as unknown as KvBackend, minWriteIntervalMs: 0 });
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
     env = await timeSkippingEnv();
   });
@@ -146,7 +148,8 @@ describe('tiers 3 and 4 end to end: workflow -> Cloudflare activity -> KV -> edg
         // The event ends: every tier is restored, and the visitor gets the real Messenger again.
         messenger.failWith(null);
         await handle.executeUpdate(endEventUpdate, { args: [{ reason: 'drill over', by: 'ops@example.com' }] });
-        await handle.result();
+        const ended = await handle.result();
+        assert.equal(ended.phase, 'ended', JSON.stringify((await handle.query(statusQuery)).endingFailures));
         assert.equal(await edge.kv.get('chat_surge_active'), 'false');
         assert.equal(await edge.kv.get('chat_fallback_active'), 'false');
         await page.goto(`${edge.url}/store`);
