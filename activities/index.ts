@@ -1,6 +1,7 @@
 // Every side effect of the controller. The workflow sees only these signatures (`import type`);
 // the worker builds the real implementations from SDK clients, tests hand in fakes.
 import type { Observation, ObserveInput } from '../workflows/observation';
+import type { PollBatchInput, PollBatchResult } from '../workflows/poll-batch';
 import type { AlertMessage, EdgeFlagKey, FlagsRow, LeadingSignals, QueueMetrics, SupportStatus } from '../workflows/types';
 import type { LeadingSignalsInput } from './genesys-leading';
 
@@ -35,6 +36,11 @@ export interface SurgeActivities {
   probeMessengerBootstrap(input: { url: string }): Promise<{ healthy: boolean; status: number | null; error?: string }>;
   /** One poll's observation: metrics, probe and actuator read-backs, each part succeeding or failing on its own. */
   observeWorld(input: ObserveInput): Promise<Observation>;
+  /**
+   * Polls at their slots until one would make the workflow act, the batch is full, or it is cancelled (then it
+   * returns the polls it has). Read-only; decides nothing (workflows/poll-batch.ts).
+   */
+  pollBatch(input: PollBatchInput): Promise<PollBatchResult>;
   /** Emails operators. Failing here must never hold up a tier action (the workflow sends alerts apart). */
   sendAlert(input: AlertMessage): Promise<{ messageId: string }>;
 }
@@ -46,6 +52,7 @@ import { createCloudflareActivities, type CloudflareDeps } from './cloudflare';
 import { createGenesysActivities, createGenesysReads } from './genesys';
 import { createLeadingActivities } from './genesys-leading';
 import { createObserveActivity } from './observe';
+import { createPollBatchActivity } from './poll-batch';
 import type { GenesysSession } from './genesys-client';
 import { createNotifyActivities, type NotifyDeps } from './notify';
 import { createDeflectionActivities, type DeflectionActivities, type DeflectionDeps } from './deflection';
@@ -66,13 +73,15 @@ export function createActivities(deps: ActivityDeps) {
   const cloudflare = createCloudflareActivities(deps.cloudflare);
   const probe = createProbeActivities();
   const leading = createLeadingActivities(deps.genesys);
+  const observe = createObserveActivity({ ...genesys, ...probe, ...leading, readEdgeFlag: cloudflare.readEdgeFlag, genesys: createGenesysReads(deps.genesys) });
   return {
     ...genesys,
     ...leading,
     ...cloudflare,
     ...createNotifyActivities(deps.notify),
     ...probe,
-    ...createObserveActivity({ ...genesys, ...probe, ...leading, readEdgeFlag: cloudflare.readEdgeFlag, genesys: createGenesysReads(deps.genesys) }),
+    ...observe,
+    ...createPollBatchActivity(observe),
     ...createReadinessActivities(deps),
     ...(deps.deflection && !('notConfigured' in deps.deflection) ? createDeflectionActivities(deps.deflection) : deflectionNotConfigured(deps.deflection?.notConfigured)),
   } satisfies SurgeActivities;

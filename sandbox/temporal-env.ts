@@ -31,11 +31,16 @@ export async function timeSkippingEnv(): Promise<TestWorkflowEnvironment> {
 }
 
 /** The real `temporal server start-dev`, persisted to `dbFilename` when given. */
-export async function devServerEnv(options: { dbFilename?: string } = {}): Promise<TestWorkflowEnvironment> {
+export async function devServerEnv(options: { dbFilename?: string; /** Serve Prometheus metrics here (bench/scale.ts reads the `action` counter). */ metricsPort?: number } = {}): Promise<TestWorkflowEnvironment> {
   quietRuntime();
   const path = await ensureTemporalCli();
   return TestWorkflowEnvironment.createLocal({
-    server: { executable: { type: 'existing-path', path }, searchAttributes: SURGE_SEARCH_ATTRIBUTES, ...(options.dbFilename ? { dbFilename: options.dbFilename } : {}) },
+    server: {
+      executable: { type: 'existing-path', path },
+      searchAttributes: SURGE_SEARCH_ATTRIBUTES,
+      ...(options.dbFilename ? { dbFilename: options.dbFilename } : {}),
+      ...(options.metricsPort ? { extraArgs: ['--metrics-port', String(options.metricsPort)] } : {}),
+    },
   });
 }
 

@@ -24,6 +24,7 @@ export const UNIT: readonly string[] = [
   'test/payload-codec.test.ts',
   'test/policy-rules.test.ts',
   'test/policy.test.ts',
+  'test/poll-batch.test.ts',
   'test/poll-phase.test.ts',
   'test/reconciler.test.ts',
   'test/replay-csv.test.ts',

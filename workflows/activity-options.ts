@@ -2,7 +2,7 @@
 // workflows pass to `proxyActivities`. Activities never retry inside themselves (the Genesys session only
 // re-logs in once on a 401), so what is here is every retry there is, and each attempt is in history.
 // Types only from @temporalio/common: no workflow API, so it is testable without a server.
-import type { ActivityOptions, LocalActivityOptions } from '@temporalio/common';
+import { ActivityCancellationType, type ActivityOptions, type LocalActivityOptions } from '@temporalio/common';
 import { FailureType } from './failure-classes';
 
 /**
@@ -42,6 +42,23 @@ export const OBSERVE_LOCAL_OPTIONS: LocalActivityOptions = {
   startToCloseTimeout: OBSERVE_OPTIONS.startToCloseTimeout,
   retry: OBSERVE_OPTIONS.retry,
 };
+
+/**
+ * A batch of polls (workflows/poll-batch.ts). It runs for up to `maxPolls` intervals, so its start-to-close
+ * follows its size. It heartbeats every poll; the heartbeat timeout covers one interval plus a slow observe step
+ * (20 s) with room to spare, so a dead worker is noticed within about two intervals. One attempt: the workflow's
+ * loop is the retry (it goes back to single polls). Cancelled, the workflow waits for the batch to hand back the
+ * polls it took (they are real samples), which it does at its next heartbeat.
+ */
+export function pollBatchOptions(pollIntervalSeconds: number, maxPolls: number): ActivityOptions {
+  const intervalMs = pollIntervalSeconds * 1000;
+  return {
+    startToCloseTimeout: maxPolls * intervalMs + 60_000,
+    heartbeatTimeout: 2 * intervalMs + 30_000,
+    retry: { maximumAttempts: 1 },
+    cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+  };
+}
 
 /** Actuators (flags row, KV flags, deployment, support status). Bounded: a failing one is alerted and retried next poll. */
 export const ACTUATE_OPTIONS: ActivityOptions = {

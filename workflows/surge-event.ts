@@ -31,7 +31,7 @@ import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { SurgeActivities } from '../activities';
 import { driftAlert, endedWithFailuresAlert, policyActionAlert, type AlertText } from './alert-wording';
 import { releaseClaimSignal } from './actuator-claim';
-import { ACTUATE_OPTIONS, ALERT_OPTIONS, OBSERVE_LOCAL_OPTIONS, OBSERVE_OPTIONS } from './activity-options';
+import { ACTUATE_OPTIONS, ALERT_OPTIONS, OBSERVE_LOCAL_OPTIONS, OBSERVE_OPTIONS, pollBatchOptions } from './activity-options';
 import { parseResolvedEventConfig } from './config-schema';
 import { failureClassOf } from './failure-classes';
 import { unknownQueuesSample } from './queue-check';
@@ -42,6 +42,7 @@ import type { Observation, ObservedValue } from './observation';
 import { applyTierMode, endOfEvent, evaluate, highestActiveTier, initialPolicyState, setAlert, setAutomationPaused, type PolicyResult } from './policy';
 import { confirmWrite, desiredActuators, isCheapRead, manualFix, notNormal, reconcile, type DesiredActuator } from './reconciler';
 import { pollPhaseOffsetMs, pollSlotAtOrAfter } from './poll-phase';
+import { judgedAt, pollBatchSize, pollObserveInput, sampleOf, type BatchedPoll, type PollBatchResult } from './poll-batch';
 import { SURGE_EVENT_ID, SURGE_PHASE, SURGE_TIER } from './search-attributes';
 import { buildStatus, currentDetails, type LastRead, type StatusView } from './status-view';
 import { legacySurgeEvent, type LegacyCarriedState } from './surge-event-legacy';
@@ -288,43 +289,16 @@ export async function surgeEvent(input: SurgeEventInput): Promise<SurgeEventResu
    */
   async function observe(opts: { metrics: boolean; genesys: boolean; slotMs?: number }): Promise<{ observation: Observation; at: string }> {
     const at = opts.slotMs === undefined ? now() : new Date(opts.slotMs).toISOString();
-    const reads = desiredActuators(config, policy)
-      .map((a) => a.read)
-      .filter((r) => opts.genesys || isCheapRead(r));
+    const observeInput = pollObserveInput(config, policy, { metrics: opts.metrics, genesys: opts.genesys, at });
+    const { reads } = observeInput;
     try {
-      const leading = config.leading ? { windowSeconds: config.leading.arrivalWindowSeconds, ...(config.leading.botFlowId ? { botFlowId: config.leading.botFlowId } : {}) } : undefined;
-      const observation = await observeWorld({
-        at,
-        ...(opts.metrics ? { queueIds: config.queueIds, ...(config.messengerProbeUrl ? { probeUrl: config.messengerProbeUrl } : {}), ...(leading ? { leading } : {}) } : {}),
-        reads,
-      });
+      const observation = await observeWorld(observeInput);
       return { observation, at };
     } catch (err) {
       // The whole step failed (a timeout, a dead worker): every part failed alike.
       const failed = { ok: false as const, error: failureMessage(err), failureClass: failureClassOf(failureType(err)) };
       return { observation: { ...(opts.metrics ? { metrics: failed } : {}), actuators: Object.fromEntries(reads.map((r) => [r.id, failed])) }, at };
     }
-  }
-
-  function sampleOf(observation: Observation, at: string): Sample {
-    const m = observation.metrics;
-    if (!m || !m.ok) return { ok: false, at, error: m?.error ?? 'no metrics observed', failureClass: m?.failureClass ?? 'platform' };
-    const probe = observation.probe;
-    // A probe that reaches our own edge's stub (or is refused for our config) is our mistake: hold, never tier 4.
-    if (probe && !probe.ok && probe.failureClass !== 'platform') return { ok: false, at, error: `Messenger probe: ${probe.error}`, failureClass: probe.failureClass };
-    const messengerHealthy = probe ? probe.ok && probe.value.healthy : undefined;
-    // The leading signals ride on the sample; a failed read leaves them out (the early rules are then not met:
-    // the lagging rules decide alone, nothing is held and nothing switched on by it).
-    const leading = observation.leading?.ok ? observation.leading.value : undefined;
-    return {
-      ok: true,
-      at,
-      waiting: m.value.waiting,
-      agentsAvailable: m.value.agentsAvailable,
-      perQueue: m.value.perQueue,
-      ...(messengerHealthy === undefined ? {} : { messengerHealthy }),
-      ...(leading ? { leading } : {}),
-    };
   }
 
   let queuesVerified = false;
@@ -527,6 +501,92 @@ export async function surgeEvent(input: SurgeEventInput): Promise<SurgeEventResu
     }
   }
 
+  /** A poll's sample through the rules (judged at `judged`: its age decides whether it is stale). */
+  function takeSample(sample: Sample, judged: string): void {
+    polls++;
+    if (sample.ok) {
+      // In place: copying up to 360 points every poll was per-poll work for one new point.
+      series.push({ at: sample.at, waiting: sample.waiting, agentsAvailable: sample.agentsAvailable });
+      if (series.length > MAX_SERIES_KEPT) series.splice(0, series.length - MAX_SERIES_KEPT);
+    }
+    act(evaluate(policy, sample, config, judged));
+    // The forecast the policy just made rides on the series point (the dashboard's chart).
+    const f = policy.forecast;
+    if (sample.ok && f && f.at === sample.at && series.length > 0) {
+      series[series.length - 1] = { ...series[series.length - 1]!, forecastWaiting: f.forecastWaiting, ...(f.botLoad === undefined ? {} : { botLoad: f.botLoad }) };
+    }
+  }
+
+  // ------------------------------------------------------------------ polls in batches (issue 15)
+
+  /** Runs recorded before batches (no marker) poll singly; new ones batch whenever nothing is pending. */
+  const batching = patched('poll-batches');
+  /** Set when a batch failed or took nothing (its worker died): the next poll is a single one. */
+  let singlePollNext = false;
+  /**
+   * A batch only in steady state: queues verified this run, Genesys not asking us to wait, no re-read pending.
+   * Anything else takes the single poll that knows how to handle it.
+   */
+  const mayBatch = () => batching && !singlePollNext && !recheck && !readAllNext && polls > 0 && queuesVerified && Date.now() >= genesysQuietUntilMs;
+
+  /**
+   * Polls from `firstSlotMs` in one batch (workflows/poll-batch.ts), then runs each poll it took through the
+   * same steps as a single poll, in order. An operator's message meanwhile is acted on at once (reconciled, and
+   * re-read if asked), and the batch is cancelled so it hands back what it has; reads it took before the message
+   * are recorded but not reconciled (they predate our own writes and would look like drift).
+   */
+  async function pollInBatch(firstSlotMs: number, maxPolls: number): Promise<void> {
+    const { pollBatch } = proxyActivities<SurgeActivities>(pollBatchOptions(config.pollIntervalSeconds, maxPolls));
+    const scope = new CancellationScope();
+    const batch: { outcome: { result: PollBatchResult } | { error: unknown } | null } = { outcome: null };
+    void scope
+      .run(() => pollBatch({ config, policy, known, openDrifts, dryRunPlanned, firstSlotMs, maxPolls, pollsBefore: polls, genesysEvery }))
+      .then(
+        (result) => (batch.outcome = { result }),
+        (error: unknown) => (batch.outcome = { error }),
+      );
+    let messageAtMs: number | null = null;
+    for (;;) {
+      await condition(() => batch.outcome !== null || wake || recheck);
+      if (batch.outcome !== null) break;
+      if (messageAtMs === null) scope.cancel();
+      messageAtMs = Date.now();
+      wake = false;
+      if (recheck) {
+        recheck = false;
+        readAllNext = false;
+        const { observation, at } = await observe({ metrics: false, genesys: true });
+        await reconcileWith(observation.actuators, at);
+      } else {
+        await reconcileWith({}, now());
+      }
+      publishVisibility();
+    }
+    const done = batch.outcome;
+    if ('error' in done) {
+      // Its worker died or it was cancelled before it started: the next poll is single (the slot is still due).
+      log.warn('poll batch failed; the next poll is a single one', { error: failureMessage(done.error) });
+      singlePollNext = true;
+      return;
+    }
+    if (done.result.polls.length === 0) singlePollNext = true;
+    for (const poll of done.result.polls) takeBatchedPoll(poll, messageAtMs);
+    // Reconciled once, on the last poll's reads (a message meanwhile: on what is known); the batch handed back at
+    // the first poll that would write, so the ones before it read what was expected.
+    const last = done.result.polls[done.result.polls.length - 1];
+    if (last && (messageAtMs === null || Date.parse(judgedAt(last)) >= messageAtMs)) await reconcileWith(last.observation.actuators, last.at);
+    else await reconcileWith({}, now());
+  }
+
+  function takeBatchedPoll(poll: BatchedPoll, messageAtMs: number | null): void {
+    noteRateLimits(poll.observation, Date.parse(poll.at));
+    takeSample(sampleOf(poll.observation, poll.at), judgedAt(poll));
+    nextPollMs = nextPollSlot(Date.parse(poll.at) + 1);
+    if (messageAtMs === null || Date.parse(judgedAt(poll)) >= messageAtMs) {
+      for (const [id, part] of Object.entries(poll.observation.actuators)) lastReads = { ...lastReads, [id]: { at: poll.at, part } };
+    }
+  }
+
   // Polls fall on this event's own phase of the interval (workflows/poll-phase.ts). After a continue-as-new the
   // next slot follows the last sample, so the grid holds and no poll is doubled.
   const phaseOffsetMs = pollPhaseOffsetMs(config.eventId, config.pollIntervalSeconds);
@@ -538,32 +598,25 @@ export async function surgeEvent(input: SurgeEventInput): Promise<SurgeEventResu
     // Cleared before the work, not after: a message arriving mid-reconcile must still wake the next wait.
     wake = false;
     const pollDue = Date.now() >= nextPollMs;
-    // Nothing observed yet (a message came before the first poll): read before deciding any write.
-    if (pollDue || recheck || polls === 0) {
+    // The slot a due poll serves: the latest at or before now (a late poll still stamps its own slot).
+    const dueSlotMs = pollDue ? nextPollSlot(Date.now() + 1) - config.pollIntervalSeconds * 1000 : undefined;
+    const batchSize = dueSlotMs !== undefined && mayBatch() ? pollBatchSize(config.pollIntervalSeconds, dueSlotMs, endMs) : 0;
+    if (dueSlotMs !== undefined && batchSize >= 2) {
+      await pollInBatch(dueSlotMs, batchSize);
+    } else if (pollDue || recheck || polls === 0) {
+      // Nothing observed yet (a message came before the first poll): read before deciding any write.
+      singlePollNext = false;
       const genesys = recheck || readAllNext || polls % genesysEvery === 0;
       recheck = false;
       readAllNext = false;
       const quiet = Date.now() < genesysQuietUntilMs;
-      // The slot this poll serves: the latest at or before now (a late poll still stamps its own slot).
-      const slotMs = pollDue ? nextPollSlot(Date.now() + 1) - config.pollIntervalSeconds * 1000 : undefined;
+      const slotMs = dueSlotMs;
       const slotAt = slotMs === undefined ? now() : new Date(slotMs).toISOString();
       const problem = pollDue ? (quiet ? rateLimitedSample(slotAt) : await queueProblem(slotAt)) : null;
       const { observation, at } = await observe({ metrics: pollDue && !problem, genesys: genesys && !quiet, ...(slotMs === undefined ? {} : { slotMs }) });
       noteRateLimits(observation, Date.parse(at));
       if (pollDue) {
-        polls++;
-        const sample = problem ?? sampleOf(observation, at);
-        if (sample.ok) {
-          // In place: copying up to 360 points every poll was per-poll work for one new point.
-          series.push({ at: sample.at, waiting: sample.waiting, agentsAvailable: sample.agentsAvailable });
-          if (series.length > MAX_SERIES_KEPT) series.splice(0, series.length - MAX_SERIES_KEPT);
-        }
-        act(evaluate(policy, sample, config, now()));
-        // The forecast the policy just made rides on the series point (the dashboard's chart).
-        const f = policy.forecast;
-        if (sample.ok && f && f.at === sample.at && series.length > 0) {
-          series[series.length - 1] = { ...series[series.length - 1]!, forecastWaiting: f.forecastWaiting, ...(f.botLoad === undefined ? {} : { botLoad: f.botLoad }) };
-        }
+        takeSample(problem ?? sampleOf(observation, at), now());
         nextPollMs = nextPollSlot(Date.now() + 1);
       }
       await reconcileWith(observation.actuators, at);

@@ -6,6 +6,7 @@ import { Context } from '@temporalio/activity';
 import type { QueueMetricsSample } from '../../activities';
 import type { WorkerActivities } from '../../activities';
 import type { SandboxWorld } from '../world';
+import { runPollBatch } from '../../workflows/poll-batch';
 
 /** Simulated ms since `epochMs`, following the test server's time as activities report it. */
 export interface ServerAnchoredClock {
@@ -103,6 +104,10 @@ export function createSimTimeActivities({ world, clock, activities, polls }: Sim
       await world.controls.refresh();
     }
   };
+  // A batch of polls cannot wait for its later slots here: the time-skipping server only skips time while no
+  // activity is in flight. So it takes its first poll (through the recording observe step above) and hands back:
+  // the workflow still polls through the batch activity, one poll a batch, and decides exactly as it would.
+  wrapped.pollBatch = (input) => runPollBatch(input, { observe: wrapped.observeWorld, nowMs: () => world.epochMs + clock(), waitUntil: async () => false, progress: () => undefined });
   return wrapped;
 }
 

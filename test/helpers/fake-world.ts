@@ -4,6 +4,8 @@ import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { SurgeActivities } from '../../activities';
 import { createObserveActivity, type ObserveDeps } from '../../activities/observe';
+import { createPollBatchActivity } from '../../activities/poll-batch';
+import { runPollBatch } from '../../workflows/poll-batch';
 import type { AlertMessage, EdgeFlagKey, FlagsRow, LeadingSignals, SupportStatus } from '../../workflows/types';
 
 export interface Metrics {
@@ -55,6 +57,14 @@ export class FakeWorld {
   failEdgeWrites = 0;
   /** When set, publishes wait for it (to hold one in flight). */
   publishGate: Promise<void> | null = null;
+  /**
+   * Batches of polls (pollBatch) wait for their slots on the real clock when set: only on a real-time (dev)
+   * server. Off, a batch takes its first poll and hands back (a time-skipping server cannot skip an activity's
+   * wait), so every poll still goes through the batch activity, one at a time.
+   */
+  batchWaits = false;
+  /** Every batch the workflow started: its size limit, the polls it took and why it handed back. */
+  readonly batches: { maxPolls: number; polls: number; handedBack: string }[] = [];
 
   /** The flags row as stored (the latest write), like the data table holds one row per key. */
   flagsRow(key: string): FlagsRow | undefined {
@@ -89,7 +99,7 @@ export class FakeWorld {
    * activities and inside the observe step (an end-to-end test reads back the real KV and probes the real host).
    */
   activities(real: Partial<Pick<SurgeActivities, 'setEdgeFlag' | 'publishSupportStatus' | 'probeMessengerBootstrap'>> & { readEdgeFlag?: ObserveDeps['readEdgeFlag'] } = {}): SurgeActivities {
-    const acts: Omit<SurgeActivities, 'observeWorld'> = {
+    const acts: Omit<SurgeActivities, 'observeWorld' | 'pollBatch'> = {
       fetchQueueMetrics: async ({ queueIds }) => this.queueMetricsAt(queueIds, scheduledAt()),
       fetchLeadingSignals: async ({ at, windowSeconds, botFlowId }) => {
         this.leadingCalls.push({ at, windowSeconds, ...(botFlowId ? { botFlowId } : {}) });
@@ -152,13 +162,21 @@ export class FakeWorld {
         readDeploymentConfigurationVersion: async ({ deploymentId }) => this.deploymentVersions.get(deploymentId) ?? 'unknown',
       },
     });
+    const observeWorld: SurgeActivities['observeWorld'] = async (input) => {
+      if (!input.at) throw new Error('observeWorld without `at`: the fakes need the workflow time');
+      const atMs = Date.parse(input.at);
+      this.observeCalls.push({ metrics: input.queueIds !== undefined, reads: input.reads.map((r) => r.id), atMs });
+      return observeAt(atMs).observeWorld(input);
+    };
+    // The real batch activity over the fake observe step; without `batchWaits` its waits say "cannot wait".
+    const { pollBatch } = createPollBatchActivity({ observeWorld });
     return {
       ...acts,
-      observeWorld: async (input) => {
-        if (!input.at) throw new Error('observeWorld without `at`: the fakes need the workflow time');
-        const atMs = Date.parse(input.at);
-        this.observeCalls.push({ metrics: input.queueIds !== undefined, reads: input.reads.map((r) => r.id), atMs });
-        return observeAt(atMs).observeWorld(input);
+      observeWorld,
+      pollBatch: async (input) => {
+        const result = this.batchWaits ? await pollBatch(input) : await runPollBatch(input, { observe: observeWorld, nowMs: () => input.firstSlotMs, waitUntil: async () => false, progress: () => undefined });
+        this.batches.push({ maxPolls: input.maxPolls, polls: result.polls.length, handedBack: result.handedBack });
+        return result;
       },
     };
   }

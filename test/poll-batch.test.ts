@@ -1,0 +1,211 @@
+// Polls in batches (workflows/poll-batch.ts), with no Temporal server: when a batch hands its polls back, and
+// that handing back in batches never changes a decision. The workflow runs every batched poll through the same
+// rules; these tests pin the batch's half: it hands back at the first poll that matters, never later.
+import assert from 'node:assert/strict';
+import { describe, it } from 'mocha';
+import type { Observation, ObserveInput, ObservedValue } from '../workflows/observation';
+import { evaluate, initialPolicyState } from '../workflows/policy';
+import { POLL_BATCH_SECONDS, judgedAt, pollBatchSize, runPollBatch, sampleOf, type PollBatchInput, type PollBatchResult } from '../workflows/poll-batch';
+import { desiredActuators } from '../workflows/reconciler';
+import type { EventConfig, PolicyAction, PolicyState } from '../workflows/types';
+import { T0, testEventConfig } from './helpers/event-config';
+
+const config = testEventConfig({ pollIntervalSeconds: 10, actuators: { 3: [{ kind: 'edgeFlag', key: 'chat_surge_active' }] } });
+const startMs = Date.parse(T0);
+const intervalMs = config.pollIntervalSeconds * 1000;
+const slot = (i: number) => startMs + i * intervalMs;
+
+/** The world as the workflow left it: each actuator holds what the policy wants. */
+const holding = (c: EventConfig, policy: PolicyState): Record<string, ObservedValue> => Object.fromEntries(desiredActuators(c, policy).map((a) => [a.id, a.desired]));
+
+interface Script {
+  waiting: (i: number) => number;
+  agents?: number;
+  failMetricsAt?: number;
+  /** Poll index at which the KV flag reads other than the controller set it. */
+  driftAt?: number;
+  /** Every poll runs this late (a busy worker). */
+  lateMs?: number;
+}
+
+function world(c: EventConfig, script: Script, holds: () => Record<string, ObservedValue>) {
+  const asked: ObserveInput[] = [];
+  let clock = 0;
+  const observe = async (input: ObserveInput): Promise<Observation> => {
+    asked.push(input);
+    const i = Math.round((Date.parse(input.at!) - startMs) / intervalMs);
+    const values = holds();
+    return {
+      metrics:
+        script.failMetricsAt === i
+          ? { ok: false, error: 'HTTP 503', failureClass: 'platform' }
+          : { ok: true, value: { waiting: script.waiting(i), agentsAvailable: script.agents ?? 10, perQueue: [] } },
+      actuators: Object.fromEntries(
+        input.reads.map((r) => [r.id, { ok: true as const, value: r.kind === 'kv' && script.driftAt === i ? 'drifted' : (values[r.id] ?? null) }]),
+      ),
+    };
+  };
+  const deps = (waits = true) => ({
+    observe,
+    nowMs: () => clock,
+    waitUntil: async (ms: number) => {
+      if (!waits) return false;
+      clock = ms + (script.lateMs ?? 0);
+      return true;
+    },
+    progress: () => undefined,
+  });
+  return { asked, deps, setClock: (ms: number) => (clock = ms) };
+}
+
+const batchInput = (policy: PolicyState, firstSlot: number, over: Partial<PollBatchInput> = {}): PollBatchInput => ({
+  config,
+  policy,
+  known: holding(config, policy),
+  openDrifts: [],
+  dryRunPlanned: {},
+  firstSlotMs: slot(firstSlot),
+  maxPolls: 12,
+  pollsBefore: 1,
+  genesysEvery: 6,
+  ...over,
+});
+
+async function runFrom(script: Script, over: Partial<PollBatchInput> = {}, waits = true): Promise<{ result: PollBatchResult; asked: ObserveInput[] }> {
+  const policy = initialPolicyState(config, T0);
+  const w = world(config, script, () => holding(config, policy));
+  w.setClock(slot(1) + (script.lateMs ?? 0));
+  const result = await runPollBatch(batchInput(policy, 1, over), w.deps(waits));
+  return { result, asked: w.asked };
+}
+
+describe('polls in batches', () => {
+  it('a calm batch fills: every slot once, in order, Genesys reads only on every genesysEvery-th poll', async () => {
+    const { result, asked } = await runFrom({ waiting: () => 3 });
+    assert.equal(result.handedBack, 'full');
+    assert.deepEqual(result.polls.map((p) => p.at), Array.from({ length: 12 }, (_, i) => new Date(slot(1 + i)).toISOString()));
+    // pollsBefore 1: polls 6 and 12 of the event (batch indexes 5 and 11) read the flags row too.
+    const readsRow = asked.map((a, i) => (a.reads.some((r) => r.kind === 'flags-row') ? i : -1)).filter((i) => i >= 0);
+    assert.deepEqual(readsRow, [5, 11]);
+    assert.ok(asked.every((a) => a.queueIds && a.reads.some((r) => r.kind === 'kv')), 'every poll reads metrics and the KV flags');
+  });
+
+  it('hands back at the first poll whose sample makes a rule act, with every poll before it', async () => {
+    // Tier 2 (default): waiting above 200 with fewer than 5 agents for 3 consecutive polls. 10 agents here, so
+    // tier 1's sustained rule (waiting above 50 for 600 s) is the first: too long for one batch; tier 2 never.
+    // Use a config whose tier 1 acts after 3 polls to see the exact poll.
+    const quick = testEventConfig({ pollIntervalSeconds: 10, tiers: { 1: { activate: { waitingAbove: 50, consecutivePolls: 3 } } } });
+    const policy = initialPolicyState(quick, T0);
+    const w = world(quick, { waiting: (i) => (i >= 4 ? 80 : 3) }, () => holding(quick, policy));
+    w.setClock(slot(1));
+    const result = await runPollBatch({ ...batchInput(policy, 1), config: quick, known: holding(quick, policy) }, w.deps());
+    assert.equal(result.handedBack, 'change');
+    // Polls 1-3 calm, 4, 5, 6 above: the third above (slot 6) activates tier 1.
+    assert.deepEqual(result.polls.map((p) => p.at), [1, 2, 3, 4, 5, 6].map((i) => new Date(slot(i)).toISOString()));
+  });
+
+  it('hands back on a failed read, and on an actuator that reads other than expected', async () => {
+    const failed = await runFrom({ waiting: () => 3, failMetricsAt: 4 });
+    assert.equal(failed.result.handedBack, 'read-failed');
+    assert.equal(failed.result.polls.length, 4);
+    const drift = await runFrom({ waiting: () => 3, driftAt: 3 });
+    assert.equal(drift.result.handedBack, 'change');
+    assert.equal(drift.result.polls.length, 3);
+  });
+
+  it('hands back what it has when it may not wait (cancelled, or a clock that cannot wait)', async () => {
+    const { result } = await runFrom({ waiting: () => 3 }, {}, false);
+    assert.equal(result.handedBack, 'interrupted');
+    assert.equal(result.polls.length, 1, 'the first poll is due at once; the second would need a wait');
+  });
+
+  it('a late poll carries its lateness; one older than staleAfterSeconds is stale to the rules and hands back', async () => {
+    const late = await runFrom({ waiting: () => 3, lateMs: 2_000 });
+    assert.equal(late.result.handedBack, 'full');
+    assert.ok(late.result.polls.every((p) => p.lateMs === 2_000));
+    assert.equal(judgedAt(late.result.polls[0]!), new Date(slot(1) + 2_000).toISOString());
+    const stale = await runFrom({ waiting: () => 3, lateMs: (config.staleAfterSeconds + 1) * 1000 });
+    assert.equal(stale.result.handedBack, 'change', 'the metrics-unavailable alert opens');
+    assert.equal(stale.result.polls.length, 1);
+  });
+
+  it('in a dry run, a write already recorded as planned is no reason to hand back; an unplanned one is', async () => {
+    const dry = testEventConfig({ pollIntervalSeconds: 10, dryRun: true, actuators: { 3: [{ kind: 'edgeFlag', key: 'chat_surge_active' }] } });
+    const policy = initialPolicyState(dry, T0);
+    const desired = desiredActuators(dry, policy);
+    // Nothing was ever written (dry run): every read is absent, so every actuator "needs" its write.
+    const w = world(dry, { waiting: () => 3 }, () => ({}));
+    w.setClock(slot(1));
+    const base = { ...batchInput(policy, 1), config: dry, known: {} };
+    const planned = await runPollBatch({ ...base, dryRunPlanned: Object.fromEntries(desired.map((a) => [a.id, a.desired])) }, w.deps());
+    assert.equal(planned.handedBack, 'full');
+    w.setClock(slot(1));
+    const unplanned = await runPollBatch(base, w.deps());
+    assert.equal(unplanned.handedBack, 'change');
+    assert.equal(unplanned.polls.length, 1);
+  });
+
+  it('batch size: the window, and never a slot at or past the end', () => {
+    const cases: [poll: number, firstSlotMs: number, untilMs: number, size: number][] = [
+      [10, 0, 10 * 3_600_000, POLL_BATCH_SECONDS / 10],
+      [30, 0, 10 * 3_600_000, POLL_BATCH_SECONDS / 30],
+      [300, 0, 10 * 3_600_000, 1],
+      [10, 0, 35_000, 4],
+      [10, 0, 30_000, 3],
+      [10, 0, 5_000, 1],
+      [10, 10_000, 10_000, 0],
+    ];
+    for (const [poll, first, until, size] of cases) assert.equal(pollBatchSize(poll, first, until), size, `poll ${poll}s from ${first} until ${until}`);
+  });
+
+  // The property that matters: batching changes when the workflow hears of polls, never what it decides.
+  // Scripted demand curves go through (a) the rules one poll at a time, and (b) batches, each batch's polls fed
+  // through the same rules after it hands back; the decisions and the polls they come at must be identical.
+  const curves: [name: string, waiting: (i: number) => number][] = [
+    ['calm', () => 5],
+    ['flash sale', (i) => (i < 20 ? 5 : i < 140 ? 300 : 10)],
+    ['sawtooth', (i) => (i % 40 < 25 ? 260 : 20)],
+    ['slow ramp', (i) => Math.min(600, i * 3)],
+    ['spiky', (i) => ((i * 7919) % 13 === 0 ? 500 : 40)],
+  ];
+  for (const [name, waiting] of curves) {
+    it(`decides the same as single polls: ${name}`, async () => {
+      const c = testEventConfig({ pollIntervalSeconds: 10, tiers: { 3: { trigger: 'auto' } } });
+      const polls = 240;
+      const decisions = (log: { i: number; actions: PolicyAction[] }[]) => log.filter((l) => l.actions.length > 0).map((l) => `${l.i}: ${JSON.stringify(l.actions)}`);
+
+      let single = initialPolicyState(c, T0);
+      const singleLog: { i: number; actions: PolicyAction[] }[] = [];
+      for (let i = 1; i <= polls; i++) {
+        const at = new Date(slot(i)).toISOString();
+        const r = evaluate(single, { ok: true, at, waiting: waiting(i), agentsAvailable: 2, perQueue: [] }, c, at);
+        single = r.state;
+        singleLog.push({ i, actions: r.actions });
+      }
+
+      let policy = initialPolicyState(c, T0);
+      const batchedLog: { i: number; actions: PolicyAction[] }[] = [];
+      const w = world(c, { waiting, agents: 2 }, () => holding(c, policy));
+      let next = 1;
+      let batches = 0;
+      while (next <= polls) {
+        w.setClock(slot(next));
+        const maxPolls = Math.min(12, polls - next + 1);
+        const result = await runPollBatch({ ...batchInput(policy, next), config: c, known: holding(c, policy), maxPolls }, w.deps());
+        batches++;
+        for (const [k, p] of result.polls.entries()) {
+          const i = Math.round((Date.parse(p.at) - startMs) / intervalMs);
+          const r = evaluate(policy, sampleOf(p.observation, p.at), c, judgedAt(p));
+          policy = r.state;
+          batchedLog.push({ i, actions: r.actions });
+          // The workflow hears of a decision as soon as it is due: only the poll the batch handed back at may act.
+          if (r.actions.length > 0) assert.equal(k, result.polls.length - 1, `poll ${i} acts but the batch went on past it`);
+          next = i + 1;
+        }
+      }
+      assert.deepEqual(batchedLog.map((l) => l.i), singleLog.map((l) => l.i), 'every slot once, in order');
+      assert.deepEqual(decisions(batchedLog), decisions(singleLog));
+      assert.ok(batches < polls / 2, `batched into ${batches} batches for ${polls} polls`);
+    });
+  }
+});
