@@ -7,15 +7,11 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { runPollBatch, type BatchedPoll, type PollBatchInput, type PollBatchResult } from '../workflows/poll-batch';
+import type { SurgeStatus } from '../workflows/messages';
 import type { Observation, ObserveInput } from '../workflows/observation';
 
-/** What a heartbeat carries: the latest poll, small (no per-queue detail), for the live reading. */
-export interface PollBatchProgress {
-  polls: number;
-  at: string;
-  waiting?: number;
-  agentsAvailable?: number;
-}
+/** What a heartbeat carries: the latest poll, small (no per-queue detail), for the live reading (SurgeClient.status). */
+export type PollBatchProgress = NonNullable<SurgeStatus['livePoll']>;
 
 export function progressOf(poll: BatchedPoll, index: number): PollBatchProgress {
   const m = poll.observation.metrics;

@@ -104,11 +104,16 @@ interface Costs {
 }
 
 /** The polls a pollBatch result lists (the bench's client has no codec: JSON payloads). */
-function batchedPolls(payload: { data?: Uint8Array | null } | undefined): { atMs: number; lateMs: number }[] {
+function batchedPolls(payload: { data?: Uint8Array | null } | undefined, reasons: Map<string, number>): { atMs: number; lateMs: number }[] {
   if (!payload?.data) return [];
-  const result = JSON.parse(Buffer.from(payload.data).toString('utf8')) as { polls?: { at: string; lateMs: number }[] };
+  const result = JSON.parse(Buffer.from(payload.data).toString('utf8')) as { polls?: { at: string; lateMs: number }[]; handedBack?: string };
+  reasons.set(result.handedBack ?? '?', (reasons.get(result.handedBack ?? '?') ?? 0) + 1);
   return (result.polls ?? []).map((p) => ({ atMs: Date.parse(p.at), lateMs: p.lateMs }));
 }
+
+/** Why batches handed back, over every step (printed at the end: a batch of one poll is a poll that cost a task). */
+const handBacks = new Map<string, number>();
+let batchedPollCount = 0;
 
 /** Billable actions the server counted so far in `default` (its Prometheus `action` counter, heartbeats included). */
 async function serverActions(metricsPort: number): Promise<number> {
@@ -164,7 +169,8 @@ function measure(histories: HistoryEvent[][], fromMs: number, toMs: number): Cos
       if (isPollActivity || (isMarker && !localActivitiesInTask)) pollTimes.push(at);
       const completed = e.activityTaskCompletedEventAttributes;
       if (completed && scheduledNames.get(Number(completed.scheduledEventId)) === 'pollBatch') {
-        for (const p of batchedPolls(completed.result?.payloads?.[0])) {
+        for (const p of batchedPolls(completed.result?.payloads?.[0], handBacks)) {
+          batchedPollCount++;
           pollTimes.push(p.atMs + p.lateMs);
           if (p.atMs >= fromMs && p.atMs <= toMs) c.pollLateness.push(p.lateMs);
         }
@@ -308,6 +314,8 @@ async function run(): Promise<void> {
     ['mode', 'events', 'p50 ms', 'p99 ms', 'missed', 'CAN', 'worker ms/poll', 'server ms/poll', 'WFT/poll', 'act/poll', 'events/poll', 'actions/poll', 'actions/event-h', 'server actions/event-h', 'payload B/WFT', 'result'],
     results.map((r) => [r.mode, String(r.events), f1(r.p50), f1(r.p99), String(r.missed), String(r.continuedAsNew), f1(r.workerMsPerPoll), f1(r.serverMsPerPoll), f1(r.workflowTasksPerPoll), f1(r.activityTasksPerPoll), f1(r.historyEventsPerPoll), f1(r.actionsPerPoll), f1(r.actionsPerEventHour), f1(r.serverActionsPerEventHour), f1(r.payloadBytesPerTask), r.pass ? 'PASS' : 'FAIL']),
   );
+  const batches = [...handBacks.values()].reduce((a, b) => a + b, 0);
+  console.log(`batches: ${batches}, polls in them: ${batchedPollCount} (${(batchedPollCount / Math.max(1, batches)).toFixed(1)} a batch); handed back: ${JSON.stringify(Object.fromEntries(handBacks))}`);
   for (const mode of MODES) {
     const passed = results.filter((r) => r.mode === mode && r.pass);
     const best = passed.length ? passed.reduce((a, b) => (b.events > a.events ? b : a)) : null;

@@ -13,6 +13,10 @@ export function formatStatus(s: SurgeStatus): string {
         ? `last sample: ${sample.at}  waiting ${sample.waiting}  agents available ${sample.agentsAvailable}`
         : `last sample: ${sample.at}  FAILED (${failureLabel(sample.failureClass)}): ${sample.error}`,
   );
+  const live = s.livePoll;
+  if (live && (!sample || Date.parse(live.at) > Date.parse(sample.at))) {
+    lines.push(`latest poll: ${live.at}${live.waiting === undefined ? '' : `  waiting ${live.waiting}  agents available ${live.agentsAvailable}`}  (poll ${live.polls} of a batch under way; recorded when it hands back)`);
+  }
   lines.push('');
   const rows = s.tiers.map((t) => [
     String(t.tier),

@@ -123,7 +123,30 @@ export class SurgeClient {
   }
 
   async status(eventId: string): Promise<SurgeStatus> {
-    return this.call(eventId, (h) => h.query(messages.statusQuery));
+    return this.call(eventId, async (h) => {
+      const [status, livePoll] = await Promise.all([h.query(messages.statusQuery), this.livePoll(h)]);
+      return livePoll ? { ...status, livePoll } : status;
+    });
+  }
+
+  /**
+   * The latest poll of a batch still under way (workflows/poll-batch.ts): the workflow records a batch's polls when
+   * it hands them back, so between times the newest reading is the batch's last heartbeat. Best effort: anything
+   * unreadable here leaves it out; the recorded status stands on its own.
+   */
+  private async livePoll(h: { describe(): Promise<{ raw: { pendingActivities?: { activityType?: { name?: string | null } | null; heartbeatDetails?: { payloads?: unknown[] | null } | null }[] | null } }> }): Promise<SurgeStatus['livePoll']> {
+    try {
+      const pending = (await h.describe()).raw.pendingActivities?.find((a) => a.activityType?.name === 'pollBatch');
+      const payload = pending?.heartbeatDetails?.payloads?.[0];
+      if (!payload) return undefined;
+      const { payloadCodecs, payloadConverter } = this.client.options.loadedDataConverter;
+      let decoded = [payload as Parameters<typeof payloadConverter.fromPayload>[0]];
+      for (const codec of [...payloadCodecs].reverse()) decoded = await codec.decode(decoded);
+      const p = payloadConverter.fromPayload<NonNullable<SurgeStatus['livePoll']>>(decoded[0]!);
+      return typeof p?.at === 'string' ? p : undefined;
+    } catch {
+      return undefined;
+    }
   }
 
   setTierMode(eventId: string, request: messages.SetTierModeRequest): Promise<SurgeStatus> {

@@ -146,16 +146,18 @@ describe('polls in batches', () => {
   });
 
   it('batch size: the window, and never a slot at or past the end', () => {
-    const cases: [poll: number, firstSlotMs: number, untilMs: number, size: number][] = [
-      [10, 0, 10 * 3_600_000, POLL_BATCH_SECONDS / 10],
-      [30, 0, 10 * 3_600_000, POLL_BATCH_SECONDS / 30],
-      [300, 0, 10 * 3_600_000, 1],
-      [10, 0, 35_000, 4],
-      [10, 0, 30_000, 3],
-      [10, 0, 5_000, 1],
-      [10, 10_000, 10_000, 0],
+    const cases: [poll: number, scale: number, firstSlotMs: number, untilMs: number, size: number][] = [
+      [10, 1, 0, 10 * 3_600_000, POLL_BATCH_SECONDS / 10],
+      [30, 1, 0, 10 * 3_600_000, POLL_BATCH_SECONDS / 30],
+      [300, 1, 0, 10 * 3_600_000, 1],
+      // A sandbox's 1 s polls standing for 30 s ones: the window is in simulated time.
+      [1, 30, 0, 10 * 3_600_000, POLL_BATCH_SECONDS / 30],
+      [10, 1, 0, 35_000, 4],
+      [10, 1, 0, 30_000, 3],
+      [10, 1, 0, 5_000, 1],
+      [10, 1, 10_000, 10_000, 0],
     ];
-    for (const [poll, first, until, size] of cases) assert.equal(pollBatchSize(poll, first, until), size, `poll ${poll}s from ${first} until ${until}`);
+    for (const [poll, scale, first, until, size] of cases) assert.equal(pollBatchSize(poll, scale, first, until), size, `poll ${poll}s x${scale} from ${first} until ${until}`);
   });
 
   // The property that matters: batching changes when the workflow hears of polls, never what it decides.

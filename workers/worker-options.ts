@@ -14,7 +14,9 @@ const DEFAULTS: SurgeWorkerSizing = {
   // At least the number of events the worker carries (each cached run costs tens of KB with the shared V8 context).
   maxCachedWorkflows: 2_000,
   maxConcurrentWorkflowTaskExecutions: 100,
-  maxConcurrentActivityTaskExecutions: 100,
+  // Each event in steady state holds one batch of polls (activities/poll-batch.ts), asleep between its slots
+  // most of the time: a slot per event, or batches queue behind each other and polls run late.
+  maxConcurrentActivityTaskExecutions: 2_000,
   maxConcurrentLocalActivityExecutions: 200,
 };
 

@@ -50,11 +50,12 @@ export const OBSERVE_LOCAL_OPTIONS: LocalActivityOptions = {
  * loop is the retry (it goes back to single polls). Cancelled, the workflow waits for the batch to hand back the
  * polls it took (they are real samples), which it does at its next heartbeat.
  */
-export function pollBatchOptions(pollIntervalSeconds: number, maxPolls: number): ActivityOptions {
+export function pollBatchOptions(pollIntervalSeconds: number, maxPolls: number, timeScale = 1): ActivityOptions {
   const intervalMs = pollIntervalSeconds * 1000;
   return {
     startToCloseTimeout: maxPolls * intervalMs + 60_000,
-    heartbeatTimeout: 2 * intervalMs + 30_000,
+    // A sandbox's accelerated clock (simulatedTimeScale) shortens the slack too: its reads are local.
+    heartbeatTimeout: 2 * intervalMs + Math.round(30_000 / timeScale),
     retry: { maximumAttempts: 1 },
     cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
   };

@@ -91,6 +91,11 @@ export interface SurgeStatus {
   actuators?: ActuatorStatus[];
   /** Recent drifts (bounded). */
   drifts?: DriftRecord[];
+  /**
+   * Filled in by SurgeClient, never by the workflow: the newest poll of a batch still under way (its last heartbeat,
+   * activities/poll-batch.ts), newer than `lastSample` until the batch hands its polls back.
+   */
+  livePoll?: { polls: number; at: string; waiting?: number; agentsAvailable?: number };
   /** Phase `ended-with-failures`: each actuator left non-normal and the manual fix. */
   endingFailures?: { actuator: string; observed: string | null | undefined; fix: string; error?: string }[];
 }

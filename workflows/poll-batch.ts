@@ -16,9 +16,12 @@ import type { EventConfig, PolicyState, Sample } from './types';
 /** A batch spans at most this long: the audit log (history) and the status are never further behind. */
 export const POLL_BATCH_SECONDS = 120;
 
-/** How many polls one batch may take from `firstSlotMs`, so every slot lies before `untilMs` (the event's end). */
-export function pollBatchSize(pollIntervalSeconds: number, firstSlotMs: number, untilMs: number): number {
-  const byWindow = Math.max(1, Math.floor(POLL_BATCH_SECONDS / pollIntervalSeconds));
+/**
+ * How many polls one batch may take from `firstSlotMs`, so every slot lies before `untilMs` (the event's end).
+ * `timeScale`: a sandbox's accelerated clock (simulatedTimeScale), whose polls stand for longer ones.
+ */
+export function pollBatchSize(pollIntervalSeconds: number, timeScale: number, firstSlotMs: number, untilMs: number): number {
+  const byWindow = Math.max(1, Math.floor(POLL_BATCH_SECONDS / (pollIntervalSeconds * timeScale)));
   const beforeEnd = Math.ceil((untilMs - firstSlotMs) / (pollIntervalSeconds * 1000));
   return Math.max(0, Math.min(byWindow, beforeEnd));
 }

@@ -533,10 +533,11 @@ export async function surgeEvent(input: SurgeEventInput): Promise<SurgeEventResu
    * Polls from `firstSlotMs` in one batch (workflows/poll-batch.ts), then runs each poll it took through the
    * same steps as a single poll, in order. An operator's message meanwhile is acted on at once (reconciled, and
    * re-read if asked), and the batch is cancelled so it hands back what it has; reads it took before the message
-   * are recorded but not reconciled (they predate our own writes and would look like drift).
+   * are recorded but not reconciled (they predate our own writes and would look like drift). Ending does not
+   * wait for the batch at all.
    */
   async function pollInBatch(firstSlotMs: number, maxPolls: number): Promise<void> {
-    const { pollBatch } = proxyActivities<SurgeActivities>(pollBatchOptions(config.pollIntervalSeconds, maxPolls));
+    const { pollBatch } = proxyActivities<SurgeActivities>(pollBatchOptions(config.pollIntervalSeconds, maxPolls, config.simulatedTimeScale ?? 1));
     const scope = new CancellationScope();
     const batch: { outcome: { result: PollBatchResult } | { error: unknown } | null } = { outcome: null };
     void scope
@@ -550,6 +551,8 @@ export async function surgeEvent(input: SurgeEventInput): Promise<SurgeEventResu
       await condition(() => batch.outcome !== null || wake || recheck);
       if (batch.outcome !== null) break;
       if (messageAtMs === null) scope.cancel();
+      // Ending: restore at once; what the batch took no longer matters (its result, when it comes, is dropped).
+      if (endRequest !== null) return;
       messageAtMs = Date.now();
       wake = false;
       if (recheck) {
@@ -600,7 +603,7 @@ export async function surgeEvent(input: SurgeEventInput): Promise<SurgeEventResu
     const pollDue = Date.now() >= nextPollMs;
     // The slot a due poll serves: the latest at or before now (a late poll still stamps its own slot).
     const dueSlotMs = pollDue ? nextPollSlot(Date.now() + 1) - config.pollIntervalSeconds * 1000 : undefined;
-    const batchSize = dueSlotMs !== undefined && mayBatch() ? pollBatchSize(config.pollIntervalSeconds, dueSlotMs, endMs) : 0;
+    const batchSize = dueSlotMs !== undefined && mayBatch() ? pollBatchSize(config.pollIntervalSeconds, config.simulatedTimeScale ?? 1, dueSlotMs, endMs) : 0;
     if (dueSlotMs !== undefined && batchSize >= 2) {
       await pollInBatch(dueSlotMs, batchSize);
     } else if (pollDue || recheck || polls === 0) {

@@ -161,6 +161,7 @@ function render(view: EventView): void {
             el('div', { class: 'number' }, el('span', { class: 'label' }, 'waiting'), el('span', { class: 'value', id: 'waiting-now' }, String(sample.waiting))),
             el('div', { class: 'number' }, el('span', { class: 'label' }, 'agents available'), el('span', { class: 'value', id: 'agents-now' }, String(sample.agentsAvailable))),
             ...forecastNumbers(s),
+            ...livePollNumbers(s),
             el('div', { class: 'number small' }, el('span', { class: 'label' }, 'sampled'), el('span', { class: 'value' }, `${when(sample.at)} (${ago(sample.at)})`)),
           )
         : el(
@@ -352,6 +353,13 @@ function chartSection(s: SurgeStatus, thresholds: EventThresholds | null): Node 
 }
 
 /** The leading rules' forecast at the latest poll, when the event has `leading` settings. */
+/** A batch of polls under way holds its polls until it hands back; its newest one is shown as the live reading. */
+function livePollNumbers(s: SurgeStatus): Node[] {
+  const live = s.livePoll;
+  if (!live || live.waiting === undefined || (s.lastSample && Date.parse(live.at) <= Date.parse(s.lastSample.at))) return [];
+  return [el('div', { class: 'number small' }, el('span', { class: 'label' }, 'latest poll (not yet recorded)'), el('span', { class: 'value', id: 'live-poll' }, `${live.waiting} waiting at ${when(live.at)}`))];
+}
+
 function forecastNumbers(s: SurgeStatus): Node[] {
   const last = s.series.at(-1);
   if (last?.forecastWaiting === undefined) return [];

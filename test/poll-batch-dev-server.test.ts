@@ -1,0 +1,114 @@
+// Polls in batches on the real dev server, in real time (the time-skipping server cannot run a batch's waits):
+// the real batch activity over the fake world. A calm run of polls is one activity and one workflow task; the
+// rule acts at the same poll as it would alone; every slot is sampled once; an operator's message mid-batch
+// takes effect at once, the batch hands back, and the reads it took before our own write never count as drift.
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { after, before, describe, it } from 'mocha';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
+import { endEventUpdate, setTierModeUpdate, statusQuery, type SurgeStatus } from '../workflows/messages';
+import { surgeEvent } from '../workflows/surge-event';
+import { testEventConfig } from './helpers/event-config';
+import { FakeWorld } from './helpers/fake-world';
+import { devServerEnv, workflowBundle } from './helpers/temporal';
+
+const POLL_SECONDS = 5;
+
+async function waitFor<T>(what: string, check: () => Promise<T | undefined | false>, timeoutMs = 90_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await check();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+describe('polls in batches (real dev server, real time)', function () {
+  this.timeout(240_000);
+  let env: TestWorkflowEnvironment;
+  let worker: Worker;
+  let workerRun: Promise<void>;
+  const world = new FakeWorld();
+  const taskQueue = `poll-batch-${randomUUID()}`;
+
+  before(async function () {
+    this.timeout(180_000);
+    const [e, bundle] = await Promise.all([devServerEnv(), workflowBundle()]);
+    env = e;
+    world.batchWaits = true;
+    worker = await Worker.create({ connection: env.nativeConnection, workflowBundle: bundle, taskQueue, activities: world.activities() });
+    workerRun = worker.run();
+  });
+  after(async function () {
+    this.timeout(60_000);
+    worker?.shutdown();
+    await workerRun?.catch(() => undefined);
+    await env?.teardown();
+  });
+
+  it('a calm run is one batch; the rule acts at its poll; a message mid-batch acts at once and leaves no false drift', async () => {
+    const startMs = Date.now() - 1_000;
+    const surgeAtMs = startMs + 30_000;
+    world.metrics = (atMs) => ({ waiting: atMs >= surgeAtMs ? 80 : 3, agentsAvailable: 10 });
+    const config = testEventConfig({
+      eventId: `batches-${randomUUID().slice(0, 8)}`,
+      startAt: new Date(startMs).toISOString(),
+      endAt: new Date(startMs + 3_600_000).toISOString(),
+      pollIntervalSeconds: POLL_SECONDS,
+      tiers: { 1: { activate: { waitingAbove: 50, consecutivePolls: 2 } } },
+      actuators: { 3: [{ kind: 'edgeFlag', key: 'chat_surge_active' }] },
+    });
+    const handle = await env.client.workflow.start(surgeEvent, { taskQueue, workflowId: `surge-event-${config.eventId}`, args: [{ config }] });
+    const status = () => handle.query(statusQuery);
+
+    // Tier 1 comes on at the second poll above 50 (consecutivePolls 2), which the batch handed back at.
+    const on = await waitFor('tier 1 on', async () => {
+      const s = await status();
+      return s.tiers.find((t) => t.tier === 1)?.active ? s : undefined;
+    });
+    const above = on.series.filter((p) => p.waiting > 50);
+    assert.equal(above.length, 2, `tier 1 came on after ${above.length} polls above 50, not 2: ${JSON.stringify(on.series.slice(-4))}`);
+    const transition = on.transitions.find((t) => t.tier === 1 && t.to)!;
+    assert.ok(Date.parse(transition.at) >= Date.parse(above[1]!.at), 'decided before its sample');
+    const firstBatches = [...world.batches];
+    assert.ok(firstBatches.some((b) => b.handedBack === 'change' && b.polls >= 3), `no batch of calm polls handed back at the change: ${JSON.stringify(firstBatches)}`);
+
+    // Mid-batch: force tier 3 on. The update answers at once, the KV flag is written, the batch hands back, and
+    // its reads of the flag from before our write are not taken for someone else's change.
+    await waitFor('a batch under way', async () => world.observeCalls.length > 0 && (await status()).series.length < world.observeCalls.length);
+    const forced: SurgeStatus = await handle.executeUpdate(setTierModeUpdate, { args: [{ tier: 3, mode: 'on', reason: 'approved', by: 'alice' }] });
+    assert.equal(forced.tiers.find((t) => t.tier === 3)?.active, true);
+    // Written at once, not at the batch's end (a batch may run 120 s; this waits well under that).
+    await waitFor('the flag written', async () => world.edgeFlags.get('chat_surge_active') === true, 30_000);
+    const batchesAtForce = world.batches.length;
+    const after = await waitFor('the batch handed back and two more polls', async () => {
+      const s = await status();
+      return world.batches.length > batchesAtForce && s.series.length >= on.series.length + 4 ? s : undefined;
+    });
+    assert.deepEqual(after.drifts ?? [], [], 'a read from before our own write was taken for drift');
+    assert.ok(!world.alerts.some((a) => /changed outside the controller/.test(a.subject)), 'a false drift alert was sent');
+
+    // Every slot sampled once: the series has no gap and no double across single polls, batches and the message.
+    const times = after.series.map((p) => Date.parse(p.at));
+    for (let i = 1; i < times.length; i++) assert.equal(times[i]! - times[i - 1]!, POLL_SECONDS * 1000, `gap or double between ${after.series[i - 1]!.at} and ${after.series[i]!.at}`);
+
+    // The audit log holds every poll: the batches' results list theirs (with slot and lateness), single polls are
+    // local-activity markers.
+    const events = (await handle.fetchHistory()).events ?? [];
+    const batchIds = new Set(events.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'pollBatch').map((e) => Number(e.eventId)));
+    const batchPolls = events
+      .filter((e) => e.activityTaskCompletedEventAttributes && batchIds.has(Number(e.activityTaskCompletedEventAttributes.scheduledEventId)))
+      .flatMap((e) => (JSON.parse(Buffer.from(e.activityTaskCompletedEventAttributes!.result!.payloads![0]!.data!).toString()) as { polls: { at: string }[] }).polls.map((p) => p.at));
+    const singlePolls = events.filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity').length;
+    assert.ok(batchPolls.length >= 3, `only ${batchPolls.length} polls came in batches`);
+    assert.ok(batchPolls.length + singlePolls >= after.series.length, `${batchPolls.length} batched + ${singlePolls} single for ${after.series.length} polls`);
+
+    // Ending does not wait for a batch: the event ends and restores.
+    await handle.executeUpdate(endEventUpdate, { args: [{ reason: 'test over', by: 'test' }] });
+    const result = await handle.result();
+    assert.equal(result.phase, 'ended');
+    assert.equal(world.edgeFlags.get('chat_surge_active'), false);
+  });
+});
