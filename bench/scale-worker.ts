@@ -12,6 +12,8 @@ async function main(): Promise<void> {
   const taskQueue = process.env.BENCH_TASK_QUEUE!;
   const world = new FakeWorld();
   world.metrics = () => ({ waiting: 20, agentsAvailable: 10 });
+  // A real-time server: batches of polls wait for their slots, as in production.
+  world.batchWaits = true;
   const connection = await NativeConnection.connect({ address });
   const workflowBundle = await bundleWorkflowCode({ workflowsPath: require.resolve('../workflows'), logger: new DefaultLogger('WARN') });
   const worker = await Worker.create({

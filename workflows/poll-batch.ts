@@ -35,7 +35,7 @@ export interface PollBatchInput {
   openDrifts: string[];
   /** Dry run: writes already recorded as planned, which are no reason to hand back again. */
   dryRunPlanned: Record<string, string>;
-  /** The first poll's slot (epoch ms); later ones follow every `config.pollIntervalSeconds`. */
+  /** The first poll's slot (epoch ms; the batch waits for it when it is ahead); later ones every `config.pollIntervalSeconds`. */
   firstSlotMs: number;
   maxPolls: number;
   /** Polls the event has made before this batch: which of the batch's polls also read Genesys actuators. */
@@ -131,7 +131,7 @@ export async function runPollBatch(input: PollBatchInput, deps: PollBatchDeps): 
   let state = { config: input.config, policy: input.policy, known: input.known, openDrifts: input.openDrifts, dryRunPlanned: input.dryRunPlanned };
   for (let i = 0; i < input.maxPolls; i++) {
     const slotMs = input.firstSlotMs + i * intervalMs;
-    if (i > 0 && !(await deps.waitUntil(slotMs))) return { polls, handedBack: 'interrupted' };
+    if ((i > 0 || slotMs > deps.nowMs()) && !(await deps.waitUntil(slotMs))) return { polls, handedBack: 'interrupted' };
     const at = new Date(slotMs).toISOString();
     const genesys = (input.pollsBefore + i) % input.genesysEvery === 0;
     const observation = await deps.observe(pollObserveInput(state.config, state.policy, { metrics: true, genesys, at }));

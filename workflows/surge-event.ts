@@ -160,6 +160,8 @@ export async function surgeEvent(input: SurgeEventInput): Promise<SurgeEventResu
   let readAllNext = false;
   /** An operator re-check: observe the actuators now, without waiting for the poll. */
   let recheck = false;
+  /** Operators' messages applied so far (a batch of polls follows another only if none came meanwhile). */
+  let messagesApplied = 0;
   const pendingAlerts = new Map<Promise<unknown>, AlertMessage>();
   /** Alerts in flight, cancelled at continue-as-new (their messages travel to the next run as data). */
   const alertScope = new CancellationScope();
@@ -193,21 +195,25 @@ export async function surgeEvent(input: SurgeEventInput): Promise<SurgeEventResu
     phase === 'scheduled' ? `the event has not started yet (it starts at ${config.startAt}); set initial modes in the event config` : null;
 
   const applySetTierMode = (req: messages.SetTierModeRequest) => {
+    messagesApplied++;
     // Forcing a tier to the state it already has still re-checks and re-asserts its actuators (issue 10, item 2).
     recheck = req.mode !== 'auto';
     act(applyTierMode(policy, req.tier, req.mode, req.reason, req.by, now()));
   };
   const applyPause = (req: messages.PauseAutomationRequest) => {
+    messagesApplied++;
     policy = setAutomationPaused(policy, true, `${req.reason} (${req.by})`);
     log.info('automation paused', { by: req.by, reason: req.reason });
     wake = true;
   };
   const applyResume = (req: messages.ResumeAutomationRequest) => {
+    messagesApplied++;
     policy = setAutomationPaused(policy, false, null);
     log.info('automation resumed', { by: req.by });
     wake = true;
   };
   const applyEnd = (req: messages.EndEventRequest) => {
+    messagesApplied++;
     endRequest = req;
     wake = true;
   };
@@ -536,7 +542,7 @@ export async function surgeEvent(input: SurgeEventInput): Promise<SurgeEventResu
    * are recorded but not reconciled (they predate our own writes and would look like drift). Ending does not
    * wait for the batch at all.
    */
-  async function pollInBatch(firstSlotMs: number, maxPolls: number): Promise<void> {
+  async function pollInBatch(firstSlotMs: number, maxPolls: number): Promise<PollBatchResult['handedBack'] | 'failed'> {
     const { pollBatch } = proxyActivities<SurgeActivities>(pollBatchOptions(config.pollIntervalSeconds, maxPolls, config.simulatedTimeScale ?? 1));
     const scope = new CancellationScope();
     const batch: { outcome: { result: PollBatchResult } | { error: unknown } | null } = { outcome: null };
@@ -552,7 +558,7 @@ export async function surgeEvent(input: SurgeEventInput): Promise<SurgeEventResu
       if (batch.outcome !== null) break;
       if (messageAtMs === null) scope.cancel();
       // Ending: restore at once; what the batch took no longer matters (its result, when it comes, is dropped).
-      if (endRequest !== null) return;
+      if (endRequest !== null) return 'interrupted';
       messageAtMs = Date.now();
       wake = false;
       if (recheck) {
@@ -570,7 +576,7 @@ export async function surgeEvent(input: SurgeEventInput): Promise<SurgeEventResu
       // Its worker died or it was cancelled before it started: the next poll is single (the slot is still due).
       log.warn('poll batch failed; the next poll is a single one', { error: failureMessage(done.error) });
       singlePollNext = true;
-      return;
+      return 'failed';
     }
     if (done.result.polls.length === 0) singlePollNext = true;
     for (const poll of done.result.polls) takeBatchedPoll(poll, messageAtMs);
@@ -579,6 +585,23 @@ export async function surgeEvent(input: SurgeEventInput): Promise<SurgeEventResu
     const last = done.result.polls[done.result.polls.length - 1];
     if (last && (messageAtMs === null || Date.parse(judgedAt(last)) >= messageAtMs)) await reconcileWith(last.observation.actuators, last.at);
     else await reconcileWith({}, now());
+    return done.result.handedBack;
+  }
+
+  /**
+   * Batches back to back while nothing happens: a full batch (no poll mattered, no message came) is followed at
+   * once by the next, which waits for its first slot itself; the workflow wakes once a batch instead of twice
+   * (no timer between them). Anything else goes back to the loop.
+   */
+  async function pollInBatches(firstSlotMs: number, maxPolls: number): Promise<void> {
+    for (let first = firstSlotMs, size = maxPolls; size >= 2; ) {
+      const messagesBefore = messagesApplied;
+      const handedBack = await pollInBatch(first, size);
+      if (handedBack !== 'full' || messagesApplied !== messagesBefore || !mayBatch() || continueAsNewDue()) return;
+      publishVisibility();
+      first = nextPollMs;
+      size = pollBatchSize(config.pollIntervalSeconds, config.simulatedTimeScale ?? 1, first, endMs);
+    }
   }
 
   function takeBatchedPoll(poll: BatchedPoll, messageAtMs: number | null): void {
@@ -605,7 +628,7 @@ export async function surgeEvent(input: SurgeEventInput): Promise<SurgeEventResu
     const dueSlotMs = pollDue ? nextPollSlot(Date.now() + 1) - config.pollIntervalSeconds * 1000 : undefined;
     const batchSize = dueSlotMs !== undefined && mayBatch() ? pollBatchSize(config.pollIntervalSeconds, config.simulatedTimeScale ?? 1, dueSlotMs, endMs) : 0;
     if (dueSlotMs !== undefined && batchSize >= 2) {
-      await pollInBatch(dueSlotMs, batchSize);
+      await pollInBatches(dueSlotMs, batchSize);
     } else if (pollDue || recheck || polls === 0) {
       // Nothing observed yet (a message came before the first poll): read before deciding any write.
       singlePollNext = false;
