@@ -111,4 +111,38 @@ describe('polls in batches (real dev server, real time)', function () {
     assert.equal(result.phase, 'ended');
     assert.equal(world.edgeFlags.get('chat_surge_active'), false);
   });
+
+  it('full batches follow each other with no timer between, and every slot is still sampled once', async () => {
+    // 1 s polls standing for 10 s ones (a sandbox clock): a batch is 12 polls, 12 s.
+    world.metrics = () => ({ waiting: 3, agentsAvailable: 10 });
+    const startMs = Date.now() - 1_000;
+    const config = testEventConfig({
+      eventId: `chained-${randomUUID().slice(0, 8)}`,
+      startAt: new Date(startMs).toISOString(),
+      endAt: new Date(startMs + 3_600_000).toISOString(),
+      pollIntervalSeconds: 1,
+      simulatedTimeScale: 10,
+      staleAfterSeconds: 10,
+      actuators: { 3: [{ kind: 'edgeFlag', key: 'chat_surge_active' }] },
+    });
+    const handle = await env.client.workflow.start(surgeEvent, { taskQueue, workflowId: `surge-event-${config.eventId}`, args: [{ config }] });
+    const kinds = async () =>
+      ((await handle.fetchHistory()).events ?? []).map((e) =>
+        e.activityTaskScheduledEventAttributes ? `activity:${e.activityTaskScheduledEventAttributes.activityType?.name}` : e.timerStartedEventAttributes ? 'timer' : e.markerRecordedEventAttributes?.markerName === 'core_local_activity' ? 'single-poll' : '',
+      ).filter(Boolean);
+    const seen = await waitFor('three batches in a row', async () => {
+      const k = await kinds();
+      const batches = k.filter((x) => x === 'activity:pollBatch').length;
+      return batches >= 3 ? k : undefined;
+    });
+    // After the first batch, the next ones are scheduled straight after the previous hands back: no timer, no single poll.
+    const firstBatch = seen.indexOf('activity:pollBatch');
+    assert.ok(seen.slice(firstBatch).every((x) => x === 'activity:pollBatch'), `between batches: ${seen.slice(firstBatch).join(', ')}`);
+    const s = await handle.query(statusQuery);
+    const times = s.series.map((p) => Date.parse(p.at));
+    for (let i = 1; i < times.length; i++) assert.equal(times[i]! - times[i - 1]!, 1_000, `gap or double between ${s.series[i - 1]!.at} and ${s.series[i]!.at}`);
+    assert.ok(s.series.length >= 24, `${s.series.length} polls recorded`);
+    await handle.executeUpdate(endEventUpdate, { args: [{ reason: 'test over', by: 'test' }] });
+    assert.equal((await handle.result()).phase, 'ended');
+  });
 });

@@ -119,6 +119,17 @@ describe('polls in batches', () => {
     assert.equal(result.polls.length, 1, 'the first poll is due at once; the second would need a wait');
   });
 
+  it('a batch that follows another waits for its first slot itself; if it may not, it takes nothing', async () => {
+    const policy = initialPolicyState(config, T0);
+    const w = world(config, { waiting: () => 3 }, () => holding(config, policy));
+    w.setClock(slot(1) - 7_000);
+    const waited = await runPollBatch(batchInput(policy, 1, { maxPolls: 2 }), w.deps());
+    assert.deepEqual(waited.polls.map((p) => [p.at, p.lateMs]), [[new Date(slot(1)).toISOString(), 0], [new Date(slot(2)).toISOString(), 0]]);
+    w.setClock(slot(1) - 7_000);
+    const cannot = await runPollBatch(batchInput(policy, 1, { maxPolls: 2 }), w.deps(false));
+    assert.deepEqual(cannot, { polls: [], handedBack: 'interrupted' });
+  });
+
   it('a late poll carries its lateness; one older than staleAfterSeconds is stale to the rules and hands back', async () => {
     const late = await runFrom({ waiting: () => 3, lateMs: 2_000 });
     assert.equal(late.result.handedBack, 'full');

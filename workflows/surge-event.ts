@@ -599,6 +599,8 @@ export async function surgeEvent(input: SurgeEventInput): Promise<SurgeEventResu
       const handedBack = await pollInBatch(first, size);
       if (handedBack !== 'full' || messagesApplied !== messagesBefore || !mayBatch() || continueAsNewDue()) return;
       publishVisibility();
+      // The rules ran (act() wakes the loop) but no message came: the next batch must not take that for one.
+      wake = false;
       first = nextPollMs;
       size = pollBatchSize(config.pollIntervalSeconds, config.simulatedTimeScale ?? 1, first, endMs);
     }
