@@ -13,8 +13,12 @@ import { evaluate } from './policy';
 import { desiredActuators, isCheapRead, reconcile } from './reconciler';
 import type { EventConfig, PolicyState, Sample } from './types';
 
-/** A batch spans at most this long: the audit log (history) and the status are never further behind. */
-export const POLL_BATCH_SECONDS = 120;
+/**
+ * A batch spans at most this long (5 minutes; 30 polls at 10 s, 10 at the default 30 s): the audit log (history)
+ * and the recorded status are never further behind. Between hand-backs the batch's heartbeat carries the newest
+ * poll (`surge status`: "latest poll"). Longer batches cost less per poll (bench/scale.ts) but record later.
+ */
+export const POLL_BATCH_SECONDS = 300;
 
 /**
  * How many polls one batch may take from `firstSlotMs`, so every slot lies before `untilMs` (the event's end).
