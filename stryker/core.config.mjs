@@ -1,6 +1,6 @@
 // Mutation testing of the pure core (no Temporal, no I/O): the tier policy, the ONE config schema and its
 // wrappers, failure classes, the retry budget, queue verification, the actuator planning, the reconciler and the
-// leading-indicator forecast and rules. Edit MUTATE
+// leading-indicator forecast and rules, and when a batch of polls hands back. Edit MUTATE
 // when modules move and SPEC to the unit test files that own them. Run with `npm run test:mutation -- core`.
 import { base } from './base.config.mjs';
 
@@ -13,6 +13,7 @@ export const MUTATE = [
   'workflows/queue-check.ts',
   'workflows/actuation.ts',
   'workflows/reconciler.ts',
+  'workflows/poll-batch.ts',
   'workflows/forecast.ts',
   'workflows/leading-rules.ts',
   'client/event-config.ts',
@@ -28,6 +29,7 @@ export const SPEC = [
   'test/activity-options.test.ts',
   'test/actuation.test.ts',
   'test/reconciler.test.ts',
+  'test/poll-batch.test.ts',
   'test/forecast.test.ts',
   'test/leading-policy.test.ts',
 ];

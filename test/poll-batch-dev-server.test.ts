@@ -7,6 +7,8 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'mocha';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
+import { SurgeClient } from '../client/surge-client';
+import { formatStatus } from '../client/format-status';
 import { endEventUpdate, setTierModeUpdate, statusQuery, type SurgeStatus } from '../workflows/messages';
 import { surgeEvent } from '../workflows/surge-event';
 import { testEventConfig } from './helpers/event-config';
@@ -138,6 +140,15 @@ describe('polls in batches (real dev server, real time)', function () {
     // After the first batch, the next ones are scheduled straight after the previous hands back: no timer, no single poll.
     const firstBatch = seen.indexOf('activity:pollBatch');
     assert.ok(seen.slice(firstBatch).every((x) => x === 'activity:pollBatch'), `between batches: ${seen.slice(firstBatch).join(', ')}`);
+    // Between hand-backs, `surge status` shows the batch's newest poll from its heartbeat, ahead of the record.
+    const surge = new SurgeClient(env.client, { taskQueue });
+    const live = await waitFor('a live reading ahead of the recorded sample', async () => {
+      const st = await surge.status(config.eventId);
+      return st.livePoll && st.lastSample && Date.parse(st.livePoll.at) > Date.parse(st.lastSample.at) ? st : undefined;
+    });
+    assert.equal(live.livePoll?.waiting, 3);
+    assert.match(formatStatus(live), /latest poll: \S+ {2}waiting 3 {2}agents available 10 {2}\(poll \d+ of a batch under way/);
+
     const s = await handle.query(statusQuery);
     const times = s.series.map((p) => Date.parse(p.at));
     for (let i = 1; i < times.length; i++) assert.equal(times[i]! - times[i - 1]!, 1_000, `gap or double between ${s.series[i - 1]!.at} and ${s.series[i]!.at}`);
