@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'mocha';
 import type { Observation, ObserveInput, ObservedValue } from '../workflows/observation';
 import { evaluate, initialPolicyState } from '../workflows/policy';
-import { POLL_BATCH_SECONDS, judgedAt, pollBatchSize, runPollBatch, sampleOf, type PollBatchInput, type PollBatchResult } from '../workflows/poll-batch';
+import { POLL_BATCH_SECONDS, judgedAt, pollBatchSize, pollObserveInput, runPollBatch, sampleOf, type PollBatchInput, type PollBatchResult } from '../workflows/poll-batch';
 import { desiredActuators } from '../workflows/reconciler';
 import type { EventConfig, PolicyAction, PolicyState } from '../workflows/types';
 import { T0, testEventConfig } from './helpers/event-config';
@@ -154,6 +154,72 @@ describe('polls in batches', () => {
     const unplanned = await runPollBatch(base, w.deps());
     assert.equal(unplanned.handedBack, 'change');
     assert.equal(unplanned.polls.length, 1);
+  });
+
+  it('a write due with nothing drifted, and a drift with no write due, each hand back', async () => {
+    const policy = initialPolicyState(config, T0);
+    const held = holding(config, policy);
+    const w = world(config, { waiting: () => 3 }, () => held);
+    // Tier 3 forced on since the last write: the flag must be written, though it reads what the controller set.
+    const forced = (await import('../workflows/policy')).applyTierMode(policy, 3, 'on', 'approved', 'alice', T0).state;
+    w.setClock(slot(1));
+    const write = await runPollBatch({ ...batchInput(forced, 1), known: held }, w.deps());
+    assert.deepEqual([write.handedBack, write.polls.length], ['change', 1]);
+    // The controller had set the flag on; it reads off, which is also what is wanted now: a drift, no write.
+    const kv = desiredActuators(config, policy).find((a) => a.read.kind === 'kv' && a.id.includes('chat_surge_active'))!;
+    w.setClock(slot(1));
+    const drift = await runPollBatch({ ...batchInput(policy, 1), known: { ...held, [kv.id]: 'true' } }, w.deps());
+    assert.deepEqual([drift.handedBack, drift.polls.length], ['change', 1]);
+  });
+
+  it('cancelled while running late (slots already past), it still stops at the next slot', async () => {
+    const policy = initialPolicyState(config, T0);
+    const w = world(config, { waiting: () => 3 }, () => holding(config, policy));
+    w.setClock(slot(4));
+    const result = await runPollBatch(batchInput(policy, 1, { maxPolls: 5 }), w.deps(false));
+    assert.deepEqual([result.handedBack, result.polls.length], ['interrupted', 1]);
+  });
+
+  it('a sample from each kind of observation, as a single poll makes it', () => {
+    const at = T0;
+    const metrics = { ok: true as const, value: { waiting: 7, agentsAvailable: 2, perQueue: [] } };
+    const cases: [name: string, observation: Observation, expected: Record<string, unknown>][] = [
+      ['no metrics asked', { actuators: {} }, { ok: false, error: 'no metrics observed', failureClass: 'platform' }],
+      ['metrics failed', { metrics: { ok: false, error: 'HTTP 503', failureClass: 'platform' }, actuators: {} }, { ok: false, error: 'HTTP 503', failureClass: 'platform' }],
+      ['metrics refused (ours)', { metrics: { ok: false, error: 'HTTP 401', failureClass: 'controller' }, actuators: {} }, { ok: false, error: 'HTTP 401', failureClass: 'controller' }],
+      ['probe fails on the platform', { metrics, probe: { ok: false, error: '502', failureClass: 'platform' }, actuators: {} }, { ok: true, waiting: 7, messengerHealthy: false }],
+      ['probe reaches our own stub', { metrics, probe: { ok: false, error: 'stub', failureClass: 'controller' }, actuators: {} }, { ok: false, error: 'Messenger probe: stub', failureClass: 'controller' }],
+      ['probe healthy', { metrics, probe: { ok: true, value: { healthy: true } }, actuators: {} }, { ok: true, messengerHealthy: true }],
+      ['probe unhealthy', { metrics, probe: { ok: true, value: { healthy: false } }, actuators: {} }, { ok: true, messengerHealthy: false }],
+      ['no probe', { metrics, actuators: {} }, { ok: true, messengerHealthy: undefined, leading: undefined }],
+      ['leading read', { metrics, leading: { ok: true, value: { offeredPerMinute: 9, offeredTrendPerMinute: 1 } }, actuators: {} }, { ok: true, leading: { offeredPerMinute: 9, offeredTrendPerMinute: 1 } }],
+      ['leading failed', { metrics, leading: { ok: false, error: 'x', failureClass: 'platform' }, actuators: {} }, { ok: true, leading: undefined }],
+    ];
+    for (const [name, observation, expected] of cases) {
+      const sample = sampleOf(observation, at) as unknown as Record<string, unknown>;
+      for (const [k, v] of Object.entries(expected)) assert.deepEqual(sample[k], v, `${name}: ${k}`);
+      if ('messengerHealthy' in expected && expected.messengerHealthy === undefined) assert.equal('messengerHealthy' in sample, false, `${name}: no messengerHealthy key`);
+    }
+  });
+
+  it('what a poll asks: metrics, probe and leading only with metrics; Genesys reads only when due', () => {
+    const full = testEventConfig({
+      pollIntervalSeconds: 10,
+      messengerProbeUrl: 'https://apps.mypurecloud.ie/genesys-bootstrap/genesys.min.js',
+      leading: { arrivalWindowSeconds: 300, agentConcurrency: 2, handleTimeSeconds: 300, botFlowId: 'bot-1', botConcurrencyLimit: 50 },
+    } as never);
+    const policy = initialPolicyState(full, T0);
+    const withAll = pollObserveInput(full, policy, { metrics: true, genesys: true, at: T0 });
+    assert.deepEqual(withAll.queueIds, full.queueIds);
+    assert.equal(withAll.probeUrl, full.messengerProbeUrl);
+    assert.deepEqual(withAll.leading, { windowSeconds: 300, botFlowId: 'bot-1' });
+    assert.equal(withAll.at, T0);
+    assert.ok(withAll.reads.some((r) => r.kind === 'flags-row'));
+    const readsOnly = pollObserveInput(full, policy, { metrics: false, genesys: false, at: T0 });
+    assert.deepEqual(Object.keys(readsOnly).sort(), ['at', 'reads']);
+    assert.ok(readsOnly.reads.every((r) => r.kind === 'kv'));
+    const noBot = testEventConfig({ pollIntervalSeconds: 10, leading: { arrivalWindowSeconds: 300, agentConcurrency: 2, handleTimeSeconds: 300 } } as never);
+    assert.deepEqual(pollObserveInput(noBot, initialPolicyState(noBot, T0), { metrics: true, genesys: false, at: T0 }).leading, { windowSeconds: 300 });
   });
 
   it('batch size: the window, and never a slot at or past the end', () => {
