@@ -134,13 +134,13 @@ export class SurgeClient {
    * it hands them back, so between times the newest reading is the batch's last heartbeat. Best effort: anything
    * unreadable here leaves it out; the recorded status stands on its own.
    */
-  private async livePoll(h: { describe(): Promise<{ raw: { pendingActivities?: { activityType?: { name?: string | null } | null; heartbeatDetails?: { payloads?: unknown[] | null } | null }[] | null } }> }): Promise<SurgeStatus['livePoll']> {
+  private async livePoll(h: ReturnType<Client['workflow']['getHandle']>): Promise<SurgeStatus['livePoll']> {
     try {
       const pending = (await h.describe()).raw.pendingActivities?.find((a) => a.activityType?.name === 'pollBatch');
       const payload = pending?.heartbeatDetails?.payloads?.[0];
       if (!payload) return undefined;
       const { payloadCodecs, payloadConverter } = this.client.options.loadedDataConverter;
-      let decoded = [payload as Parameters<typeof payloadConverter.fromPayload>[0]];
+      let decoded = [payload];
       for (const codec of [...payloadCodecs].reverse()) decoded = await codec.decode(decoded);
       const p = payloadConverter.fromPayload<NonNullable<SurgeStatus['livePoll']>>(decoded[0]!);
       return typeof p?.at === 'string' ? p : undefined;
