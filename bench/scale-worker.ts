@@ -5,6 +5,7 @@ import { DefaultLogger, NativeConnection, Worker, bundleWorkflowCode } from '@te
 import { FakeWorld } from '../test/helpers/fake-world';
 import { quietRuntime } from '../sandbox/temporal-env';
 import { surgeWorkerOptions } from '../workers/worker-options';
+import { seedNormal } from './seed-world';
 
 async function main(): Promise<void> {
   quietRuntime();
@@ -14,6 +15,7 @@ async function main(): Promise<void> {
   world.metrics = () => ({ waiting: 20, agentsAvailable: 10 });
   // A real-time server: batches of polls wait for their slots, as in production.
   world.batchWaits = true;
+  seedNormal(world);
   const connection = await NativeConnection.connect({ address });
   const workflowBundle = await bundleWorkflowCode({ workflowsPath: require.resolve('../workflows'), logger: new DefaultLogger('WARN') });
   const worker = await Worker.create({

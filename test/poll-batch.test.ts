@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'mocha';
 import type { Observation, ObserveInput, ObservedValue } from '../workflows/observation';
 import { evaluate, initialPolicyState } from '../workflows/policy';
-import { POLL_BATCH_SECONDS, judgedAt, pollBatchSize, pollObserveInput, runPollBatch, sampleOf, type PollBatchInput, type PollBatchResult } from '../workflows/poll-batch';
+import { POLL_BATCH_SECONDS, fullPollBatch, judgedAt, pollBatchSize, pollObserveInput, runPollBatch, sampleOf, type PollBatchInput, type PollBatchResult } from '../workflows/poll-batch';
+import { pollBatchPhase } from '../workflows/poll-phase';
 import { desiredActuators } from '../workflows/reconciler';
 import type { EventConfig, PolicyAction, PolicyState } from '../workflows/types';
 import { T0, testEventConfig } from './helpers/event-config';
@@ -237,6 +238,40 @@ describe('polls in batches', () => {
     for (const [poll, scale, first, until, size] of cases) assert.equal(pollBatchSize(poll, scale, first, until), size, `poll ${poll}s x${scale} from ${first} until ${until}`);
   });
 
+  it("batch size on the event's batch phase: up to the next slot on the phase, never past it or the end", () => {
+    // 10 s polls: a full batch is 30; batches begin on slots k with k % 30 === phase.
+    const cases: [slotIndex: number, phase: number, untilMs: number, size: number][] = [
+      [0, 0, 10 * 3_600_000, 30], // on the phase: a full batch
+      [1, 0, 10 * 3_600_000, 29], // the first batch after the first poll: to the boundary
+      [1, 7, 10 * 3_600_000, 6],
+      [7, 7, 10 * 3_600_000, 30],
+      [8, 7, 10 * 3_600_000, 29],
+      [36, 7, 10 * 3_600_000, 1], // the slot before a boundary: a batch of one (the loop takes it singly)
+      [37, 7, 10 * 3_600_000, 30],
+      [1, 0, 50_000, 5], // the end comes first
+    ];
+    for (const [slotIndex, phase, until, size] of cases) {
+      assert.equal(pollBatchSize(10, 1, 0, until, { slotIndex, phase }), size, `slot ${slotIndex} phase ${phase} until ${until}`);
+    }
+    assert.equal(fullPollBatch(10, 1), 30);
+    assert.equal(fullPollBatch(300, 1), 1);
+    // A batch of one on a phase: every batch is one poll.
+    assert.equal(pollBatchSize(300, 1, 0, 10 * 3_600_000, { slotIndex: 5, phase: 0 }), 1);
+  });
+
+  it('batches on their phases: 1,000 events started together hand back spread evenly over the batch window', () => {
+    // Each event's first batch runs from slot 1 to its boundary; afterwards every batch is full, so hand-backs
+    // fall on (phase - 1) mod 30. No slot of the window may hold more than twice its share.
+    const perSlot = new Array(30).fill(0);
+    for (let i = 0; i < 1000; i++) {
+      const phase = pollBatchPhase(`scale-1000-aligned-${i}`, 30);
+      const first = pollBatchSize(10, 1, 0, 10 * 3_600_000, { slotIndex: 1, phase });
+      perSlot[(1 + first) % 30]++;
+      assert.equal((1 + first) % 30, phase, `event ${i}: its next batch does not begin on its phase`);
+    }
+    for (const n of perSlot) assert.ok(n > 1000 / 30 / 2 && n < (2 * 1000) / 30, `hand-backs per slot: ${perSlot.join(',')}`);
+  });
+
   // The property that matters: batching changes when the workflow hears of polls, never what it decides.
   // Scripted demand curves go through (a) the rules one poll at a time, and (b) batches, each batch's polls fed
   // through the same rules after it hands back; the decisions and the polls they come at must be identical.
@@ -269,7 +304,8 @@ describe('polls in batches', () => {
       let batches = 0;
       while (next <= polls) {
         w.setClock(slot(next));
-        const maxPolls = Math.min(12, polls - next + 1);
+        // As the workflow sizes them: to the event's next batch boundary (phase 7 of 30), never past the last poll.
+        const maxPolls = pollBatchSize(10, 1, slot(next), slot(polls) + 1, { slotIndex: next, phase: 7 });
         const result = await runPollBatch({ ...batchInput(policy, next), config: c, known: holding(c, policy), maxPolls }, w.deps());
         batches++;
         for (const [k, p] of result.polls.entries()) {

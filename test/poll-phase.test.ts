@@ -1,7 +1,7 @@
 // The per-event poll phase (workflows/poll-phase.ts): stable, inside the interval, spread, and a grid that holds.
 import assert from 'node:assert/strict';
 import { describe, it } from 'mocha';
-import { pollPhaseOffsetMs, pollSlotAtOrAfter } from '../workflows/poll-phase';
+import { pollBatchPhase, pollPhaseOffsetMs, pollSlotAtOrAfter, pollSlotIndex } from '../workflows/poll-phase';
 
 describe('poll phase: events started together do not poll together', () => {
   it('the offset is stable for an event and inside its poll interval', () => {
@@ -33,4 +33,25 @@ describe('poll phase: events started together do not poll together', () => {
       assert.equal(pollSlotAtOrAfter(c.at, start, 7_000, 30_000), c.want);
     });
   }
+
+  it('slot index: k for start + offset + k x interval, the nearest k off the grid', () => {
+    assert.equal(pollSlotIndex(start + 7_000, start, 7_000, 30_000), 0);
+    assert.equal(pollSlotIndex(start + 97_000, start, 7_000, 30_000), 3);
+    assert.equal(pollSlotIndex(start + 98_000, start, 7_000, 30_000), 3);
+  });
+
+  it('batch phase: stable, inside the batch, independent of the poll phase', () => {
+    assert.equal(pollBatchPhase('black-friday-2026', 30), pollBatchPhase('black-friday-2026', 30));
+    assert.equal(pollBatchPhase('any', 1), 0);
+    assert.equal(pollBatchPhase('any', 0), 0);
+    // Same poll phase, different batch phases: the two hashes are salted apart.
+    const pairs = new Set<string>();
+    for (let i = 0; i < 300; i++) {
+      const id = `ev-${i}`;
+      const b = pollBatchPhase(id, 30);
+      assert.ok(Number.isInteger(b) && b >= 0 && b < 30);
+      pairs.add(`${Math.floor(pollPhaseOffsetMs(id, 10) / 1000)}:${b}`);
+    }
+    assert.ok(pairs.size > 150, `only ${pairs.size} (poll second, batch phase) pairs over 300 events: the phases move together`);
+  });
 });

@@ -217,6 +217,41 @@ describe('surgeEvent workflow (time-skipping server)', function () {
     });
   });
 
+  it('starts at its first poll slot, verifies queues inside that poll, and takes an override from the start itself', async () => {
+    const world = new FakeWorld();
+    // An event whose poll phase is well into the minute, so the start and its first slot are apart.
+    let config = await eventConfig(5, 1);
+    for (let i = 0; pollPhaseOffsetMs(config.eventId, 60) < 20_000; i++) config = { ...config, eventId: `ev-late-phase-${i}` };
+    const startMs = Date.parse(config.startAt);
+    const firstSlotMs = startMs + pollPhaseOffsetMs(config.eventId, 60);
+    await withWorker(world, async (taskQueue) => {
+      const handle = await start(taskQueue, { config });
+      const override = { tier: 3 as const, mode: 'on' as const, reason: 'doors open', by: 'alice' };
+      await assert.rejects(handle.executeUpdate(setTierModeUpdate, { args: [override] }), (err: unknown) => err instanceof WorkflowUpdateFailedError && /has not started yet/.test(String((err.cause as Error)?.message)));
+
+      await env.sleep(startMs - (await env.currentTimeMs()) + 1_000); // started, its first slot still ahead
+      assert.equal((await handle.query(statusQuery)).phase, 'scheduled', 'active only from its first poll');
+      assert.equal(world.observeCalls.length, 0);
+      const status = await handle.executeUpdate(setTierModeUpdate, { args: [override] });
+      assert.equal(status.tiers.find((t) => t.tier === 3)?.active, true);
+      await waitFor(() => world.edgeFlags.get('chat_surge_active') === true);
+      const now = await env.currentTimeMs();
+      assert.ok(now < firstSlotMs, 'acted before the first poll slot, not at it');
+      assert.equal((await handle.query(statusQuery)).phase, 'active');
+      // It read before it wrote (an operator's message before the first poll is acted on what is observed).
+      assert.ok(world.observeCalls[0] && world.observeCalls[0].atMs < firstSlotMs);
+
+      await env.sleep(firstSlotMs - now + 1_000);
+      await waitFor(() => world.observeCalls.some((c) => c.metrics && c.atMs === firstSlotMs));
+      assert.ok(world.verifyCalls >= 1, 'queues verified');
+      const history = await handle.fetchHistory();
+      const activities = (history.events ?? []).map((e) => e.activityTaskScheduledEventAttributes?.activityType?.name).filter(Boolean);
+      assert.ok(!activities.includes('verifyQueues'), `the queue check took an activity task of its own: ${activities.join(', ')}`);
+      await handle.executeUpdate(endEventUpdate, { args: [{ reason: 'test over', by: 'alice' }] });
+      assert.equal((await handle.result()).phase, 'ended');
+    });
+  });
+
   it('validates its input with the one schema inside the workflow sandbox (zod): a bad config fails naming each field, nothing polled', async () => {
     const world = new FakeWorld();
     const good = await eventConfig(0, 1);

@@ -24,10 +24,24 @@ export const POLL_BATCH_SECONDS = 300;
  * How many polls one batch may take from `firstSlotMs`, so every slot lies before `untilMs` (the event's end).
  * `timeScale`: a sandbox's accelerated clock (simulatedTimeScale), whose polls stand for longer ones.
  */
-export function pollBatchSize(pollIntervalSeconds: number, timeScale: number, firstSlotMs: number, untilMs: number): number {
-  const byWindow = Math.max(1, Math.floor(POLL_BATCH_SECONDS / (pollIntervalSeconds * timeScale)));
+export function pollBatchSize(pollIntervalSeconds: number, timeScale: number, firstSlotMs: number, untilMs: number, phase?: BatchPhase): number {
+  const byWindow = fullPollBatch(pollIntervalSeconds, timeScale);
+  // Up to the next slot whose index is on the event's batch phase (workflows/poll-phase.ts): never past it, so
+  // every batch after the first is a full one ending there.
+  const toBoundary = phase ? ((((phase.phase - phase.slotIndex) % byWindow) + byWindow) % byWindow || byWindow) : byWindow;
   const beforeEnd = Math.ceil((untilMs - firstSlotMs) / (pollIntervalSeconds * 1000));
-  return Math.max(0, Math.min(byWindow, beforeEnd));
+  return Math.max(0, Math.min(toBoundary, beforeEnd));
+}
+
+/** The most polls a batch takes: those that fit in POLL_BATCH_SECONDS (at least one). */
+export function fullPollBatch(pollIntervalSeconds: number, timeScale: number): number {
+  return Math.max(1, Math.floor(POLL_BATCH_SECONDS / (pollIntervalSeconds * timeScale)));
+}
+
+/** Where a batch starting at slot `slotIndex` stands against the event's batch phase (its batches begin on slots ≡ phase). */
+export interface BatchPhase {
+  slotIndex: number;
+  phase: number;
 }
 
 /** What the workflow hands the batch: its state at the start, so the batch can tell when a poll matters. */

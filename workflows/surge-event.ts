@@ -41,8 +41,8 @@ import type { ActuationRecord, DriftRecord, SurgeStatus } from './messages';
 import type { Observation, ObservedValue } from './observation';
 import { applyTierMode, endOfEvent, evaluate, highestActiveTier, initialPolicyState, setAlert, setAutomationPaused, type PolicyResult } from './policy';
 import { confirmWrite, desiredActuators, isCheapRead, manualFix, notNormal, reconcile, type DesiredActuator } from './reconciler';
-import { pollPhaseOffsetMs, pollSlotAtOrAfter } from './poll-phase';
-import { judgedAt, pollBatchSize, pollObserveInput, sampleOf, type BatchedPoll, type PollBatchResult } from './poll-batch';
+import { pollBatchPhase, pollPhaseOffsetMs, pollSlotAtOrAfter, pollSlotIndex } from './poll-phase';
+import { fullPollBatch, judgedAt, pollBatchSize, pollObserveInput, sampleOf, type BatchedPoll, type PollBatchResult } from './poll-batch';
 import { SURGE_EVENT_ID, SURGE_PHASE, SURGE_TIER } from './search-attributes';
 import { buildStatus, currentDetails, type LastRead, type StatusView } from './status-view';
 import { legacySurgeEvent, type LegacyCarriedState } from './surge-event-legacy';
@@ -52,6 +52,8 @@ import type { AlertMessage, EventConfig, EventPhase, PolicyAction, PolicyState, 
 const { verifyQueues } = proxyActivities<SurgeActivities>(OBSERVE_OPTIONS);
 // Local: the poll's short read-only step runs in the workflow task that asked for it (one task per poll).
 const { observeWorld } = proxyLocalActivities<SurgeActivities>(OBSERVE_LOCAL_OPTIONS);
+// A short read-only call like the observe step: in the first poll's own workflow task (`poll-spread`).
+const { verifyQueues: verifyQueuesLocal } = proxyLocalActivities<SurgeActivities>(OBSERVE_LOCAL_OPTIONS);
 const { writeFlagsRow, setEdgeFlag, setMessengerDeploymentVersion, publishSupportStatus } = proxyActivities<SurgeActivities>(ACTUATE_OPTIONS);
 const { sendAlert } = proxyActivities<SurgeActivities>({
   ...ALERT_OPTIONS,
@@ -154,6 +156,17 @@ export async function surgeEvent(input: SurgeEventInput): Promise<SurgeEventResu
   const { series } = carried;
   let { phase, policy, actuations, endRequest, known, lastReads, openDrifts, drifts, polls, ending, endingFailures } = carried;
   const runs = carried.runs + 1;
+  /**
+   * Events started together spread their work (issue 15): the scheduled wait ends at the event's first poll slot
+   * (not at the start, where every event would take a task only to set a timer), the queue check is a local
+   * activity in the first poll's task, and batches of polls begin on the event's own batch phase. Runs recorded
+   * before (no marker) keep the old steps.
+   */
+  const spread = patched('poll-spread');
+  // Polls fall on this event's own phase of the interval (workflows/poll-phase.ts). After a continue-as-new the
+  // next slot follows the last sample, so the grid holds and no poll is doubled.
+  const phaseOffsetMs = pollPhaseOffsetMs(config.eventId, config.pollIntervalSeconds);
+  const nextPollSlot = (atMs: number) => pollSlotAtOrAfter(atMs, startMs, phaseOffsetMs, config.pollIntervalSeconds * 1000);
   /** Set by any message so the loop reconciles at once instead of at the next poll. */
   let wake = false;
   /** Read every actuator (Genesys too) before the next decision: after our own Genesys write, or an operator's re-check. */
@@ -191,8 +204,10 @@ export async function surgeEvent(input: SurgeEventInput): Promise<SurgeEventResu
       : phase === 'ending' || endRequest
         ? `the event is ending${ending ? ` (since ${ending.since})` : ''}: every actuator is being restored to normal, so overrides are refused`
         : null;
+  // With `poll-spread` the phase turns active at the first poll, up to one interval after the start: an operator
+  // may act from the start itself.
   const notScheduled = () =>
-    phase === 'scheduled' ? `the event has not started yet (it starts at ${config.startAt}); set initial modes in the event config` : null;
+    phase === 'scheduled' && !(spread && Date.now() >= startMs) ? `the event has not started yet (it starts at ${config.startAt}); set initial modes in the event config` : null;
 
   const applySetTierMode = (req: messages.SetTierModeRequest) => {
     messagesApplied++;
@@ -332,7 +347,7 @@ export async function surgeEvent(input: SurgeEventInput): Promise<SurgeEventResu
   async function queueProblem(at: string): Promise<Sample | null> {
     if (queuesVerified) return null;
     try {
-      const { unknown } = await verifyQueues({ queueIds: config.queueIds });
+      const { unknown } = await (spread ? verifyQueuesLocal : verifyQueues)({ queueIds: config.queueIds });
       if (unknown.length > 0) return unknownQueuesSample(unknown, at);
       queuesVerified = true;
       return null;
@@ -499,8 +514,12 @@ export async function surgeEvent(input: SurgeEventInput): Promise<SurgeEventResu
 
   publishVisibility();
 
+  /** When this run began: before the start, the first slot is the first poll (the wait below ends a little after it). */
+  const runBeganMs = Date.now();
   if (phase === 'scheduled') {
-    if (timeLeft(startMs) > 0) await condition(() => endRequest !== null, timeLeft(startMs));
+    const activeFromMs = spread ? nextPollSlot(startMs) : startMs;
+    // An operator's message after the start (a forced tier) starts the event at once: it polls before deciding.
+    if (timeLeft(activeFromMs) > 0) await condition(() => endRequest !== null || (spread && wake && Date.now() >= startMs), timeLeft(activeFromMs));
     if (!endRequest) {
       phase = 'active';
       log.info('event started', { eventId: config.eventId });
@@ -602,8 +621,15 @@ export async function surgeEvent(input: SurgeEventInput): Promise<SurgeEventResu
       // The rules ran (act() wakes the loop) but no message came: the next batch must not take that for one.
       wake = false;
       first = nextPollMs;
-      size = pollBatchSize(config.pollIntervalSeconds, config.simulatedTimeScale ?? 1, first, endMs);
+      size = batchSizeFrom(first);
     }
+  }
+
+  /** How many polls a batch from this slot takes: to the event's next batch boundary (`poll-spread`), the end, or a full batch. */
+  const batchPhase = pollBatchPhase(config.eventId, fullPollBatch(config.pollIntervalSeconds, config.simulatedTimeScale ?? 1));
+  function batchSizeFrom(firstSlotMs: number): number {
+    const phase = spread ? { slotIndex: pollSlotIndex(firstSlotMs, startMs, phaseOffsetMs, config.pollIntervalSeconds * 1000), phase: batchPhase } : undefined;
+    return pollBatchSize(config.pollIntervalSeconds, config.simulatedTimeScale ?? 1, firstSlotMs, endMs, phase);
   }
 
   function takeBatchedPoll(poll: BatchedPoll, messageAtMs: number | null): void {
@@ -615,12 +641,8 @@ export async function surgeEvent(input: SurgeEventInput): Promise<SurgeEventResu
     }
   }
 
-  // Polls fall on this event's own phase of the interval (workflows/poll-phase.ts). After a continue-as-new the
-  // next slot follows the last sample, so the grid holds and no poll is doubled.
-  const phaseOffsetMs = pollPhaseOffsetMs(config.eventId, config.pollIntervalSeconds);
-  const nextPollSlot = (atMs: number) => pollSlotAtOrAfter(atMs, startMs, phaseOffsetMs, config.pollIntervalSeconds * 1000);
   const lastSampleMs = policy.lastSample ? Date.parse(policy.lastSample.at) : -Infinity;
-  let nextPollMs = nextPollSlot(Math.max(Date.now(), lastSampleMs + 1));
+  let nextPollMs = nextPollSlot(Math.max(spread ? runBeganMs : Date.now(), lastSampleMs + 1));
   if (phase === 'active' && !endRequest && Date.now() < nextPollMs) await condition(() => wake || recheck || endRequest !== null, timeLeft(Math.min(nextPollMs, endMs)));
   while (phase === 'active' && !endRequest && Date.now() < endMs) {
     // Cleared before the work, not after: a message arriving mid-reconcile must still wake the next wait.
@@ -628,7 +650,7 @@ export async function surgeEvent(input: SurgeEventInput): Promise<SurgeEventResu
     const pollDue = Date.now() >= nextPollMs;
     // The slot a due poll serves: the latest at or before now (a late poll still stamps its own slot).
     const dueSlotMs = pollDue ? nextPollSlot(Date.now() + 1) - config.pollIntervalSeconds * 1000 : undefined;
-    const batchSize = dueSlotMs !== undefined && mayBatch() ? pollBatchSize(config.pollIntervalSeconds, config.simulatedTimeScale ?? 1, dueSlotMs, endMs) : 0;
+    const batchSize = dueSlotMs !== undefined && mayBatch() ? batchSizeFrom(dueSlotMs) : 0;
     if (dueSlotMs !== undefined && batchSize >= 2) {
       await pollInBatches(dueSlotMs, batchSize);
     } else if (pollDue || recheck || polls === 0) {

@@ -1,0 +1,27 @@
+// The bench's fake world as a site in service holds it (bench/scale-worker.ts).
+import type { FakeWorld } from '../test/helpers/fake-world';
+import { testEventConfig } from '../test/helpers/event-config';
+import { initialPolicyState } from '../workflows/policy';
+import { desiredActuators } from '../workflows/reconciler';
+
+/**
+ * A site in service: every actuator already holds its normal value (the deployment or the last event left it so),
+ * so an event's first poll reads normal and writes nothing, as every event after a site's first one does. An empty
+ * world instead makes every event assert normal at its first poll (each its own flags row).
+ */
+export function seedNormal(world: FakeWorld): void {
+  const normalFor = (rowKey: string) => {
+    const config = testEventConfig({ pollIntervalSeconds: 10, dataTable: { datatableId: 'dt-surge-flags', rowKey } });
+    return desiredActuators(config, initialPolicyState(config, new Date().toISOString()));
+  };
+  for (const a of normalFor('surge-seed')) {
+    if (a.target.tier !== null && a.target.actuator.kind === 'edgeFlag') world.edgeFlags.set(a.target.actuator.key, false);
+  }
+  const stored = world.flagsRow.bind(world);
+  world.flagsRow = (rowKey) => {
+    const row = stored(rowKey);
+    if (row) return row;
+    const t = normalFor(rowKey).find((a) => a.target.tier === null)?.target;
+    return t?.tier === null ? { ...t.row, updatedAt: new Date(0).toISOString() } : undefined;
+  };
+}
