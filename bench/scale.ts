@@ -119,6 +119,8 @@ interface Costs {
   /** How late each batched poll ran after its slot (the batch's own schedule-to-start, a poll at a time). */
   pollLateness: number[];
   missedPolls: number;
+  /** Every lateness above with when it happened (epoch ms): where in the window the late ones fall. */
+  lateAt: [atMs: number, lateMs: number][];
 }
 
 /** The polls a pollBatch result lists (the bench's client has no codec: JSON payloads). */
@@ -166,7 +168,7 @@ function payloadBytes(value: unknown): number {
 
 /** What one event's histories cost inside [fromMs, toMs]. */
 function measure(histories: HistoryEvent[][], fromMs: number, toMs: number): Costs {
-  const c: Costs = { polls: 0, workflowTasks: 0, activityTasks: 0, historyEvents: 0, actions: 0, payloadBytes: 0, scheduleToStart: [], pollLateness: [], missedPolls: 0 };
+  const c: Costs = { polls: 0, workflowTasks: 0, activityTasks: 0, historyEvents: 0, actions: 0, payloadBytes: 0, scheduleToStart: [], pollLateness: [], missedPolls: 0, lateAt: [] };
   const pollTimes: number[] = [];
   for (const events of histories) {
     const scheduled = new Map<number, number>();
@@ -177,7 +179,11 @@ function measure(histories: HistoryEvent[][], fromMs: number, toMs: number): Cos
       if (e.workflowTaskScheduledEventAttributes || e.activityTaskScheduledEventAttributes) scheduled.set(Number(e.eventId), at);
       const started = e.activityTaskStartedEventAttributes ?? e.workflowTaskStartedEventAttributes;
       const inWindow = at >= fromMs && at <= toMs;
-      if (started && inWindow && scheduled.has(Number(started.scheduledEventId))) c.scheduleToStart.push(at - scheduled.get(Number(started.scheduledEventId))!);
+      if (started && inWindow && scheduled.has(Number(started.scheduledEventId))) {
+        const late = at - scheduled.get(Number(started.scheduledEventId))!;
+        c.scheduleToStart.push(late);
+        c.lateAt.push([at, late]);
+      }
       // A poll: the observe step, as an activity or a local activity (one marker per workflow task counts once),
       // or each poll a batch took (its result lists them with their slot and lateness).
       const activityName = e.activityTaskScheduledEventAttributes?.activityType?.name ?? '';
@@ -190,7 +196,10 @@ function measure(histories: HistoryEvent[][], fromMs: number, toMs: number): Cos
         for (const p of batchedPolls(completed.result?.payloads?.[0], handBacks)) {
           batchedPollCount++;
           pollTimes.push(p.atMs + p.lateMs);
-          if (p.atMs >= fromMs && p.atMs <= toMs) c.pollLateness.push(p.lateMs);
+          if (p.atMs >= fromMs && p.atMs <= toMs) {
+            c.pollLateness.push(p.lateMs);
+            c.lateAt.push([p.atMs, p.lateMs]);
+          }
         }
       }
       if (isMarker) localActivitiesInTask = true;
@@ -270,7 +279,7 @@ async function step(env: Awaited<ReturnType<typeof devServerEnv>>, metricsPort: 
     const actionsCounted = (await serverActions(metricsPort)) - serverActions0;
     for (const h of handles) await h.result();
 
-    const total: Costs = { polls: 0, workflowTasks: 0, activityTasks: 0, historyEvents: 0, actions: 0, payloadBytes: 0, scheduleToStart: [], pollLateness: [], missedPolls: 0 };
+    const total: Costs = { polls: 0, workflowTasks: 0, activityTasks: 0, historyEvents: 0, actions: 0, payloadBytes: 0, scheduleToStart: [], pollLateness: [], missedPolls: 0, lateAt: [] };
     let continuedAsNew = 0;
     for (const h of handles) {
       // Every run of the event (each continue-as-new starts one), oldest first.
@@ -285,10 +294,15 @@ async function step(env: Awaited<ReturnType<typeof devServerEnv>>, metricsPort: 
       for (const k of ['polls', 'workflowTasks', 'activityTasks', 'historyEvents', 'actions', 'payloadBytes', 'missedPolls'] as const) total[k] += c[k];
       total.scheduleToStart.push(...c.scheduleToStart);
       total.pollLateness.push(...c.pollLateness);
+      total.lateAt.push(...c.lateAt);
     }
     // Lateness of every task and of every batched poll: a poll is late if either its task or its slot was.
     const lateness = [...total.scheduleToStart, ...total.pollLateness];
     const p99 = percentile(lateness, 99);
+    // p99 per minute of the window, from the start: whether the late ones are the start's or steady.
+    const byMinute: number[][] = [];
+    for (const [at, late] of total.lateAt) (byMinute[Math.floor((at - activeAt) / 60_000)] ??= []).push(late);
+    const p99ByMinute = byMinute.map((l) => (l ? Math.round(percentile(l, 99)) : NaN));
     const windowHours = (toMs - fromMs) / 3_600_000;
     const per = (n: number) => (total.polls ? n / total.polls : NaN);
     return {
@@ -299,6 +313,7 @@ async function step(env: Awaited<ReturnType<typeof devServerEnv>>, metricsPort: 
       p99Tasks: percentile(total.scheduleToStart, 99),
       p99Batched: percentile(total.pollLateness, 99),
       p99,
+      p99ByMinute,
       missed: total.missedPolls,
       continuedAsNew,
       workerMsPerPoll: per(workerCpu),
@@ -322,7 +337,7 @@ async function run(): Promise<void> {
   const env = await devServerEnv({ metricsPort });
   const results = [];
   const say = (r: Awaited<ReturnType<typeof step>>) =>
-    console.log(`${r.mode} ${r.events}: p99 ${Math.round(r.p99)} ms (tasks ${Math.round(r.p99Tasks)}, batched polls ${Math.round(r.p99Batched)}), missed ${r.missed}, CAN ${r.continuedAsNew}, worker ${r.workerMsPerPoll.toFixed(2)} ms/poll, server ${r.serverMsPerPoll.toFixed(2)} ms/poll`);
+    console.log(`${r.mode} ${r.events}: p99 ${Math.round(r.p99)} ms (tasks ${Math.round(r.p99Tasks)}, batched polls ${Math.round(r.p99Batched)}), missed ${r.missed}, CAN ${r.continuedAsNew}, worker ${r.workerMsPerPoll.toFixed(2)} ms/poll, server ${r.serverMsPerPoll.toFixed(2)} ms/poll; p99 by minute from the start: ${r.p99ByMinute.join(' ')}`);
   for (const mode of MODES) {
     for (const events of STEPS) {
       const r = await step(env, metricsPort, events, mode);

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'mocha';
 import type { Observation, ObserveInput, ObservedValue } from '../workflows/observation';
 import { evaluate, initialPolicyState } from '../workflows/policy';
-import { POLL_BATCH_SECONDS, fullPollBatch, judgedAt, pollBatchSize, pollObserveInput, runPollBatch, sampleOf, type PollBatchInput, type PollBatchResult } from '../workflows/poll-batch';
+import { POLL_BATCH_SECONDS, fullPollBatch, type BatchedPoll, judgedAt, newestReads, pollBatchSize, pollObserveInput, runPollBatch, sampleOf, type PollBatchInput, type PollBatchResult } from '../workflows/poll-batch';
 import { pollBatchPhase } from '../workflows/poll-phase';
 import { desiredActuators } from '../workflows/reconciler';
 import type { EventConfig, PolicyAction, PolicyState } from '../workflows/types';
@@ -270,6 +270,19 @@ describe('polls in batches', () => {
       assert.equal((1 + first) % 30, phase, `event ${i}: its next batch does not begin on its phase`);
     }
     for (const n of perSlot) assert.ok(n > 1000 / 30 / 2 && n < (2 * 1000) / 30, `hand-backs per slot: ${perSlot.join(',')}`);
+  });
+
+  it('newest reads over a batch: each actuator at its latest read, a read that worked kept over a later failure', () => {
+    const ok = (value: string) => ({ ok: true as const, value });
+    const failed = { ok: false as const, error: 'timed out', failureClass: 'platform' as const };
+    const polls: Pick<BatchedPoll, 'observation'>[] = [
+      { observation: { actuators: { 'flags-row': ok('0000'), kv: ok('false') } } },
+      { observation: { actuators: { kv: ok('false') } } },
+      { observation: { actuators: { kv: failed, flow: failed } } },
+    ];
+    assert.deepEqual(newestReads(polls), { 'flags-row': ok('0000'), kv: ok('false'), flow: failed });
+    assert.deepEqual(newestReads([{ observation: { actuators: { kv: ok('false') } } }, { observation: { actuators: { kv: ok('true') } } }]), { kv: ok('true') });
+    assert.deepEqual(newestReads([]), {});
   });
 
   // The property that matters: batching changes when the workflow hears of polls, never what it decides.

@@ -1,7 +1,9 @@
 // Determinism: recorded surgeEvent histories must replay against today's workflow code. A change that
 // breaks replay needs `patched()` (reference/temporal.md §7), not a new fixture.
-// Regenerate the committed fixture only on purpose: RECORD_REPLAY_FIXTURE=1 npx mocha test/replay-history.test.ts
+// Record a new fixture only on purpose, under a new name (never over a committed one):
+//   RECORD_REPLAY_FIXTURE=surge-event-history-<what> npx tsx scripts/test-tiers.ts workflow --grep 'a fresh 2-hour event'
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
 import { readFile, writeFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -19,6 +21,23 @@ import { timeSkippingEnv, workflowBundle } from './helpers/temporal';
 
 // Stored as the binary protobuf the server sends (base64): exact, and independent of JSON-mapping quirks.
 const FIXTURE = path.resolve(__dirname, 'fixtures/surge-event-history.pb.b64');
+/**
+ * surgeEvent histories recorded by this test at each stage of the workflow, oldest first. Each must keep
+ * replaying: the newest code takes the steps each recorded run took (the patches it has no marker for stay off).
+ */
+const SURGE_EVENT_FIXTURES: [file: string, what: string, patches: string[]][] = [
+  ['surge-event-history.pb.b64', 'the first loop, before observed-state reconciliation (the legacy loop)', []],
+  ['surge-event-history-poll-batches.pb.b64', 'observed state and polls in batches, before poll-spread (commit 15f2d2b)', ['observed-state', 'poll-batches']],
+  ['surge-event-history-poll-spread.pb.b64', 'with poll-spread: active at the first slot, the queue check local, batches on their phase', ['observed-state', 'poll-spread', 'poll-batches']],
+];
+
+/** The patch IDs a history's markers record, in order (core's `patch-data`: {"id": ..., "deprecated": ...}). */
+function patchIds(history: temporal.api.history.v1.IHistory): string[] {
+  return (history.events ?? [])
+    .filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_patch')
+    .flatMap((e) => e.markerRecordedEventAttributes?.details?.['patch-data']?.payloads ?? [])
+    .map((p) => (JSON.parse(Buffer.from(p.data ?? []).toString('utf8')) as { id: string }).id);
+}
 const History = temporal.api.history.v1.History;
 // A deflectionFollowUp history encrypted with TEST_KEY_A (test/encryption-dev-server.test.ts records it).
 const ENCRYPTED_FIXTURE = path.resolve(__dirname, 'fixtures/deflection-follow-up-encrypted.pb.b64');
@@ -55,17 +74,23 @@ describe('surgeEvent replays its recorded histories (determinism)', function () 
     });
     assert.ok((history.events?.length ?? 0) > 100);
     await Worker.runReplayHistory({ workflowBundle: bundle }, history);
-    if (process.env.RECORD_REPLAY_FIXTURE) {
-      await mkdir(path.dirname(FIXTURE), { recursive: true });
-      await writeFile(FIXTURE, Buffer.from(History.encode(history).finish()).toString('base64'));
+    const record = process.env.RECORD_REPLAY_FIXTURE;
+    if (record) {
+      const file = path.resolve(__dirname, 'fixtures', `${record}.pb.b64`);
+      if (existsSync(file)) throw new Error(`${file} exists: record under a new name, never over a committed history`);
+      await mkdir(path.dirname(file), { recursive: true });
+      await writeFile(file, Buffer.from(History.encode(history).finish()).toString('base64'));
     }
   });
 
-  it('the committed fixture history replays against the current code', async () => {
-    const history = History.decode(Buffer.from(await readFile(FIXTURE, 'utf8'), 'base64'));
-    assert.ok(history.events.length > 100);
-    await Worker.runReplayHistory({ workflowBundle: bundle }, history);
-  });
+  for (const [file, what, patches] of SURGE_EVENT_FIXTURES) {
+    it(`the committed history ${file} (${what}) replays against the current code`, async () => {
+      const history = History.decode(Buffer.from(await readFile(path.resolve(__dirname, 'fixtures', file), 'utf8'), 'base64'));
+      assert.ok(history.events.length > 100);
+      assert.deepEqual(patchIds(history), patches, 'the history was recorded at another stage than it says');
+      await Worker.runReplayHistory({ workflowBundle: bundle }, history);
+    });
+  }
 
   it('the clear fixture also replays through the encrypting data converter (clear payloads pass through)', async () => {
     const history = History.decode(Buffer.from(await readFile(FIXTURE, 'utf8'), 'base64'));

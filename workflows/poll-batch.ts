@@ -123,6 +123,18 @@ export function sampleOf(observation: Observation, at: string): Sample {
   };
 }
 
+/**
+ * Every actuator's newest read over a batch's polls, in order: a read that worked is kept over a later one that
+ * failed (the failure hands the batch back, and a failed read is judged by what is known: the older one is that).
+ */
+export function newestReads(polls: Pick<BatchedPoll, 'observation'>[]): Observation['actuators'] {
+  const reads: Observation['actuators'] = {};
+  for (const p of polls) {
+    for (const [id, part] of Object.entries(p.observation.actuators)) if (part.ok || !reads[id]?.ok) reads[id] = part;
+  }
+  return reads;
+}
+
 /** The instant the rules judge a batched poll at: its slot plus its lateness (a late poll ages its sample). */
 export const judgedAt = (poll: Pick<BatchedPoll, 'at' | 'lateMs'>): string => new Date(Date.parse(poll.at) + poll.lateMs).toISOString();
 

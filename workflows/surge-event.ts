@@ -42,7 +42,7 @@ import type { Observation, ObservedValue } from './observation';
 import { applyTierMode, endOfEvent, evaluate, highestActiveTier, initialPolicyState, setAlert, setAutomationPaused, type PolicyResult } from './policy';
 import { confirmWrite, desiredActuators, isCheapRead, manualFix, notNormal, reconcile, type DesiredActuator } from './reconciler';
 import { pollBatchPhase, pollPhaseOffsetMs, pollSlotAtOrAfter, pollSlotIndex } from './poll-phase';
-import { fullPollBatch, judgedAt, pollBatchSize, pollObserveInput, sampleOf, type BatchedPoll, type PollBatchResult } from './poll-batch';
+import { fullPollBatch, judgedAt, newestReads, pollBatchSize, pollObserveInput, sampleOf, type BatchedPoll, type PollBatchResult } from './poll-batch';
 import { SURGE_EVENT_ID, SURGE_PHASE, SURGE_TIER } from './search-attributes';
 import { buildStatus, currentDetails, type LastRead, type StatusView } from './status-view';
 import { legacySurgeEvent, type LegacyCarriedState } from './surge-event-legacy';
@@ -363,9 +363,9 @@ export async function surgeEvent(input: SurgeEventInput): Promise<SurgeEventResu
   };
   const dryRunPlanned: Record<string, string> = {};
 
-  async function reconcileWith(observed: Observation['actuators'], at: string): Promise<void> {
+  async function reconcileWith(observed: Observation['actuators'], at: string, recordReads = true): Promise<void> {
     const actuators = desiredActuators(config, policy);
-    for (const [id, part] of Object.entries(observed)) lastReads = { ...lastReads, [id]: { at, part } };
+    if (recordReads) for (const [id, part] of Object.entries(observed)) lastReads = { ...lastReads, [id]: { at, part } };
     const plan = reconcile({ actuators, known, observed, openDrifts });
     known = plan.known;
     openDrifts = plan.openDrifts;
@@ -550,9 +550,10 @@ export async function surgeEvent(input: SurgeEventInput): Promise<SurgeEventResu
   let singlePollNext = false;
   /**
    * A batch only in steady state: queues verified this run, Genesys not asking us to wait, no re-read pending.
-   * Anything else takes the single poll that knows how to handle it.
+   * Anything else takes the single poll that knows how to handle it. With `poll-spread` a run's first poll may
+   * be batched too (its queue check runs just before): the batch hands back at once if that poll would act.
    */
-  const mayBatch = () => batching && !singlePollNext && !recheck && !readAllNext && polls > 0 && queuesVerified && Date.now() >= genesysQuietUntilMs;
+  const mayBatch = () => batching && !singlePollNext && !recheck && !readAllNext && (polls > 0 || spread) && queuesVerified && Date.now() >= genesysQuietUntilMs;
 
   /**
    * Polls from `firstSlotMs` in one batch (workflows/poll-batch.ts), then runs each poll it took through the
@@ -602,7 +603,13 @@ export async function surgeEvent(input: SurgeEventInput): Promise<SurgeEventResu
     // Reconciled once, on the last poll's reads (a message meanwhile: on what is known); the batch handed back at
     // the first poll that would write, so the ones before it read what was expected.
     const last = done.result.polls[done.result.polls.length - 1];
-    if (last && (messageAtMs === null || Date.parse(judgedAt(last)) >= messageAtMs)) await reconcileWith(last.observation.actuators, last.at);
+    if (spread) {
+      // poll-spread: on every actuator's newest read in the batch, not only the last poll's (a Genesys actuator is
+      // read once a minute; a run's first poll, now batched, may be the only read of it). Each read's time was
+      // recorded with its poll.
+      const taken = done.result.polls.filter((p) => messageAtMs === null || Date.parse(judgedAt(p)) >= messageAtMs);
+      await reconcileWith(newestReads(taken), taken.at(-1)?.at ?? now(), false);
+    } else if (last && (messageAtMs === null || Date.parse(judgedAt(last)) >= messageAtMs)) await reconcileWith(last.observation.actuators, last.at);
     else await reconcileWith({}, now());
     return done.result.handedBack;
   }
@@ -642,7 +649,9 @@ export async function surgeEvent(input: SurgeEventInput): Promise<SurgeEventResu
   }
 
   const lastSampleMs = policy.lastSample ? Date.parse(policy.lastSample.at) : -Infinity;
-  let nextPollMs = nextPollSlot(Math.max(spread ? runBeganMs : Date.now(), lastSampleMs + 1));
+  // poll-spread: a continued run's next poll is the slot after its last sample even if that slot has passed
+  // (its poll is then due at once, stamping the latest slot), so a continue-as-new never skips a due poll.
+  let nextPollMs = nextPollSlot(spread ? (lastSampleMs > -Infinity ? lastSampleMs + 1 : runBeganMs) : Math.max(Date.now(), lastSampleMs + 1));
   if (phase === 'active' && !endRequest && Date.now() < nextPollMs) await condition(() => wake || recheck || endRequest !== null, timeLeft(Math.min(nextPollMs, endMs)));
   while (phase === 'active' && !endRequest && Date.now() < endMs) {
     // Cleared before the work, not after: a message arriving mid-reconcile must still wake the next wait.
@@ -650,6 +659,9 @@ export async function surgeEvent(input: SurgeEventInput): Promise<SurgeEventResu
     const pollDue = Date.now() >= nextPollMs;
     // The slot a due poll serves: the latest at or before now (a late poll still stamps its own slot).
     const dueSlotMs = pollDue ? nextPollSlot(Date.now() + 1) - config.pollIntervalSeconds * 1000 : undefined;
+    // poll-spread: a due poll's queue check comes first, in this task, so that the poll itself (a run's first)
+    // may go in a batch: one workflow task at the start of a run instead of two (the batch's first poll is due now).
+    const queueCheck = spread && dueSlotMs !== undefined && !queuesVerified && Date.now() >= genesysQuietUntilMs ? await queueProblem(new Date(dueSlotMs).toISOString()) : undefined;
     const batchSize = dueSlotMs !== undefined && mayBatch() ? batchSizeFrom(dueSlotMs) : 0;
     if (dueSlotMs !== undefined && batchSize >= 2) {
       await pollInBatches(dueSlotMs, batchSize);
@@ -662,7 +674,7 @@ export async function surgeEvent(input: SurgeEventInput): Promise<SurgeEventResu
       const quiet = Date.now() < genesysQuietUntilMs;
       const slotMs = dueSlotMs;
       const slotAt = slotMs === undefined ? now() : new Date(slotMs).toISOString();
-      const problem = pollDue ? (quiet ? rateLimitedSample(slotAt) : await queueProblem(slotAt)) : null;
+      const problem = pollDue ? (quiet ? rateLimitedSample(slotAt) : queueCheck !== undefined ? queueCheck : await queueProblem(slotAt)) : null;
       const { observation, at } = await observe({ metrics: pollDue && !problem, genesys: genesys && !quiet, ...(slotMs === undefined ? {} : { slotMs }) });
       noteRateLimits(observation, Date.parse(at));
       if (pollDue) {

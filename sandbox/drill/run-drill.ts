@@ -269,7 +269,9 @@ function withSmtpOutage(activities: WorkerActivities, outageAt: (simMs: number) 
   for (const name of Object.keys(activities) as (keyof WorkerActivities)[]) {
     const inner = activities[name] as (input: unknown) => Promise<unknown>;
     (wrapped as Record<string, unknown>)[name] = async (input: unknown) => {
-      await outageAt(scheduledServerMs(input) - epochMs);
+      const serverMs = scheduledServerMs(input);
+      // A local activity with no time of its own (the queue check) sends no mail: nothing to apply.
+      if (serverMs !== null) await outageAt(serverMs - epochMs);
       return inner(input);
     };
   }

@@ -49,18 +49,22 @@ export interface SimTimeActivityOptions {
 }
 
 /**
- * The server's time when the workflow asked for this activity. A local activity (the poll's observe step) is
- * scheduled by the worker, whose clock is not the time-skipping server's: its input carries the workflow's `at`.
+ * The server's time when the workflow asked for this activity, or null when it cannot be known. A local activity
+ * (the poll's observe step, the queue check) is scheduled by the worker, whose clock is not the time-skipping
+ * server's: the observe step's input carries the workflow's `at`; the queue check's does not (it needs no time).
  */
-export function scheduledServerMs(input?: unknown): number {
+export function scheduledServerMs(input?: unknown): number | null {
   const info = Context.current().info;
-  const at = info.isLocal && input && typeof input === 'object' ? (input as { at?: unknown }).at : undefined;
-  return typeof at === 'string' ? Date.parse(at) : info.currentAttemptScheduledTimestampMs;
+  if (!info.isLocal) return info.currentAttemptScheduledTimestampMs;
+  const at = input && typeof input === 'object' ? (input as { at?: unknown }).at : undefined;
+  return typeof at === 'string' ? Date.parse(at) : null;
 }
 
 export function createSimTimeActivities({ world, clock, activities, polls }: SimTimeActivityOptions): WorkerActivities {
   const before = async (input?: unknown) => {
-    clock.anchor(scheduledServerMs(input));
+    // Unknown (a local activity with no time of its own): the clock runs on from its last anchor.
+    const serverMs = scheduledServerMs(input);
+    if (serverMs !== null) clock.anchor(serverMs);
     await world.sync();
   };
   const wrapped = { ...activities };
@@ -107,7 +111,12 @@ export function createSimTimeActivities({ world, clock, activities, polls }: Sim
   // A batch of polls cannot wait for its later slots here: the time-skipping server only skips time while no
   // activity is in flight. So it takes its first poll (through the recording observe step above) and hands back:
   // the workflow still polls through the batch activity, one poll a batch, and decides exactly as it would.
-  wrapped.pollBatch = (input) => runPollBatch(input, { observe: wrapped.observeWorld, nowMs: () => world.epochMs + clock(), waitUntil: async () => false, progress: () => undefined });
+  wrapped.pollBatch = (input) => {
+    // Anchored at the batch's schedule (the server's now), so a batch whose first slot is due takes that poll.
+    const serverMs = scheduledServerMs(input);
+    if (serverMs !== null) clock.anchor(serverMs);
+    return runPollBatch(input, { observe: wrapped.observeWorld, nowMs: () => world.epochMs + clock(), waitUntil: async () => false, progress: () => undefined });
+  };
   return wrapped;
 }
 
