@@ -132,14 +132,17 @@ describe('polls in batches (real dev server, real time)', function () {
       ((await handle.fetchHistory()).events ?? []).map((e) =>
         e.activityTaskScheduledEventAttributes ? `activity:${e.activityTaskScheduledEventAttributes.activityType?.name}` : e.timerStartedEventAttributes ? 'timer' : e.markerRecordedEventAttributes?.markerName === 'core_local_activity' ? 'single-poll' : '',
       ).filter(Boolean);
+    // The run's first poll is a batch too (poll-spread), which hands back at once: this fresh world's flags row is
+    // written and read back by a single poll. From then on, batches follow each other with no timer or single poll.
+    const steadyFrom = (k: string[]) => k.indexOf('activity:pollBatch', k.lastIndexOf('single-poll') + 1);
     const seen = await waitFor('three batches in a row', async () => {
       const k = await kinds();
-      const batches = k.filter((x) => x === 'activity:pollBatch').length;
-      return batches >= 3 ? k : undefined;
+      const from = steadyFrom(k);
+      return from >= 0 && k.slice(from).filter((x) => x === 'activity:pollBatch').length >= 3 ? k : undefined;
     });
-    // After the first batch, the next ones are scheduled straight after the previous hands back: no timer, no single poll.
-    const firstBatch = seen.indexOf('activity:pollBatch');
-    assert.ok(seen.slice(firstBatch).every((x) => x === 'activity:pollBatch'), `between batches: ${seen.slice(firstBatch).join(', ')}`);
+    // (The scheduled wait is a timer; the queue check a local-activity marker.)
+    assert.equal(seen.find((x) => x.startsWith('activity:')), 'activity:pollBatch', `the run's first poll was not batched: ${seen.join(', ')}`);
+    assert.ok(seen.slice(steadyFrom(seen)).every((x) => x === 'activity:pollBatch'), `between batches: ${seen.join(', ')}`);
     // Between hand-backs, `surge status` shows the batch's newest poll from its heartbeat, ahead of the record.
     const surge = new SurgeClient(env.client, { taskQueue });
     const live = await waitFor('a live reading ahead of the recorded sample', async () => {
