@@ -484,6 +484,9 @@ export async function surgeEvent(input: SurgeEventInput): Promise<SurgeEventResu
     // Handlers only change state; wait for them so nothing is lost. Alerts are NOT awaited (a down mail
     // server would stop polling for their whole retry budget): undelivered ones travel as data.
     await condition(allHandlersFinished);
+    // Alerts usually land within milliseconds: let them (bounded) before cancelling the rest. Cancelling one the
+    // server is just starting is a race the time-skipping test server answers with ACTIVITY_UNKNOWN, failing the task.
+    if (patched('alerts-settle-before-continue')) await condition(() => pendingAlerts.size === 0, ALERT_CANCEL_WAIT_MS);
     const undeliveredAlerts = [...pendingAlerts.values()];
     // Cancelled, not abandoned: a closed run's activity would otherwise run out its retries for nothing.
     alertScope.cancel();
