@@ -18,10 +18,15 @@ export function seedNormal(world: FakeWorld): void {
     if (a.target.tier !== null && a.target.actuator.kind === 'edgeFlag') world.edgeFlags.set(a.target.actuator.key, false);
   }
   const stored = world.flagsRow.bind(world);
+  // Built once per row key: the bench reads each event's row every minute, and that read is in the worker's CPU.
+  const normalRows = new Map<string, ReturnType<FakeWorld['flagsRow']>>();
   world.flagsRow = (rowKey) => {
     const row = stored(rowKey);
     if (row) return row;
-    const t = normalFor(rowKey).find((a) => a.target.tier === null)?.target;
-    return t?.tier === null ? { ...t.row, updatedAt: new Date(0).toISOString() } : undefined;
+    if (!normalRows.has(rowKey)) {
+      const t = normalFor(rowKey).find((a) => a.target.tier === null)?.target;
+      normalRows.set(rowKey, t?.tier === null ? { ...t.row, updatedAt: new Date(0).toISOString() } : undefined);
+    }
+    return normalRows.get(rowKey);
   };
 }

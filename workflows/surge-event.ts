@@ -603,8 +603,9 @@ export async function surgeEvent(input: SurgeEventInput): Promise<SurgeEventResu
     }
     if (done.result.polls.length === 0) singlePollNext = true;
     for (const poll of done.result.polls) takeBatchedPoll(poll, messageAtMs);
-    // Reconciled once, on the last poll's reads (a message meanwhile: on what is known); the batch handed back at
-    // the first poll that would write, so the ones before it read what was expected.
+    // Reconciled once (a message meanwhile: on the reads after it, else on what is known); the batch handed back at
+    // the first poll that would write, so the ones before it read what was expected. Before poll-spread: on the
+    // last poll's reads only.
     const last = done.result.polls[done.result.polls.length - 1];
     if (spread) {
       // poll-spread: on every actuator's newest read in the batch, not only the last poll's (a Genesys actuator is

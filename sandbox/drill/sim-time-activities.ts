@@ -61,10 +61,13 @@ export function scheduledServerMs(input?: unknown): number | null {
 }
 
 export function createSimTimeActivities({ world, clock, activities, polls }: SimTimeActivityOptions): WorkerActivities {
-  const before = async (input?: unknown) => {
-    // Unknown (a local activity with no time of its own): the clock runs on from its last anchor.
+  /** Anchors the clock at the activity's schedule; unknown (a local activity with no time of its own): it runs on. */
+  const anchor = (input?: unknown) => {
     const serverMs = scheduledServerMs(input);
     if (serverMs !== null) clock.anchor(serverMs);
+  };
+  const before = async (input?: unknown) => {
+    anchor(input);
     await world.sync();
   };
   const wrapped = { ...activities };
@@ -113,8 +116,7 @@ export function createSimTimeActivities({ world, clock, activities, polls }: Sim
   // the workflow still polls through the batch activity, one poll a batch, and decides exactly as it would.
   wrapped.pollBatch = (input) => {
     // Anchored at the batch's schedule (the server's now), so a batch whose first slot is due takes that poll.
-    const serverMs = scheduledServerMs(input);
-    if (serverMs !== null) clock.anchor(serverMs);
+    anchor(input);
     return runPollBatch(input, { observe: wrapped.observeWorld, nowMs: () => world.epochMs + clock(), waitUntil: async () => false, progress: () => undefined });
   };
   return wrapped;
