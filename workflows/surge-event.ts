@@ -549,6 +549,22 @@ export async function surgeEvent(input: SurgeEventInput): Promise<SurgeEventResu
 
   /** Runs recorded before batches (no marker) poll singly; new ones batch whenever nothing is pending. */
   const batching = patched('poll-batches');
+  /**
+   * An operator's message in a batch's first half-interval cancels it only from then on (from its first slot +
+   * half a poll interval). The cancel never reaches a sleeping batch sooner anyway: an activity learns of it from
+   * its next heartbeat, after its next poll. But a batch that only takes its first poll (every batch on the
+   * time-skipping server of the tests and drills) may have finished in the very workflow task that cancels it, and
+   * that server fails such a task (ACTIVITY_UNKNOWN) instead of ignoring the cancel as the real server does; the
+   * event then hung. Half an interval after its first slot a batch that takes one poll has long finished.
+   */
+  const deferBatchCancel = patched('batch-cancel-deferred');
+  /**
+   * After an operator's message, a batch's reads count as evidence of what is there only from the poll whose slot
+   * is at or after our writes for that message settled. Before this patch they counted from the message itself,
+   * so a poll that read while our write was still under way (the old value) was reconciled against the new one:
+   * a false drift, alerted and "corrected". Earlier reads still feed the rules (they are real samples).
+   */
+  const batchReadsAfterWrites = patched('batch-reads-after-writes');
   /** Set when a batch failed or took nothing (its worker died): the next poll is a single one. */
   let singlePollNext = false;
   /**
@@ -576,10 +592,22 @@ export async function surgeEvent(input: SurgeEventInput): Promise<SurgeEventResu
         (error: unknown) => (batch.outcome = { error }),
       );
     let messageAtMs: number | null = null;
+    /** When our writes for the latest message had settled (batch-reads-after-writes). */
+    let writesSettledAtMs: number | null = null;
+    let cancelled = false;
+    const cancelFromMs = deferBatchCancel ? firstSlotMs + (config.pollIntervalSeconds * 1000) / 2 : -Infinity;
+    const cancelBatch = () => {
+      if (!cancelled) scope.cancel();
+      cancelled = true;
+    };
     for (;;) {
-      await condition(() => batch.outcome !== null || wake || recheck);
+      // batch-cancel-deferred: a message came before the batch could be cancelled; cancel it when it may be.
+      if (messageAtMs !== null && !cancelled && Date.now() >= cancelFromMs) cancelBatch();
+      if (messageAtMs !== null && !cancelled) {
+        if (!(await condition(() => batch.outcome !== null || wake || recheck, cancelFromMs - Date.now()))) continue;
+      } else await condition(() => batch.outcome !== null || wake || recheck);
       if (batch.outcome !== null) break;
-      if (messageAtMs === null) scope.cancel();
+      if (Date.now() >= cancelFromMs) cancelBatch();
       // Ending: restore at once; what the batch took no longer matters (its result, when it comes, is dropped).
       if (endRequest !== null) return 'interrupted';
       messageAtMs = Date.now();
@@ -592,8 +620,12 @@ export async function surgeEvent(input: SurgeEventInput): Promise<SurgeEventResu
       } else {
         await reconcileWith({}, now());
       }
+      if (batchReadsAfterWrites) writesSettledAtMs = Date.now();
       publishVisibility();
     }
+    /** Whether a poll's reads may be reconciled: none of our writes for a message were under way when it read. */
+    const readsCount = (poll: BatchedPoll): boolean =>
+      messageAtMs === null || (writesSettledAtMs !== null ? Date.parse(poll.at) >= writesSettledAtMs : Date.parse(judgedAt(poll)) >= messageAtMs);
     const done = batch.outcome;
     if ('error' in done) {
       // Its worker died or it was cancelled before it started: the next poll is single (the slot is still due).
@@ -602,7 +634,7 @@ export async function surgeEvent(input: SurgeEventInput): Promise<SurgeEventResu
       return 'failed';
     }
     if (done.result.polls.length === 0) singlePollNext = true;
-    for (const poll of done.result.polls) takeBatchedPoll(poll, messageAtMs);
+    for (const poll of done.result.polls) takeBatchedPoll(poll, readsCount(poll));
     // Reconciled once (a message meanwhile: on the reads after it, else on what is known); the batch handed back at
     // the first poll that would write, so the ones before it read what was expected. Before poll-spread: on the
     // last poll's reads only.
@@ -611,9 +643,9 @@ export async function surgeEvent(input: SurgeEventInput): Promise<SurgeEventResu
       // poll-spread: on every actuator's newest read in the batch, not only the last poll's (a Genesys actuator is
       // read once a minute; a run's first poll, now batched, may be the only read of it). Each read's time was
       // recorded with its poll.
-      const taken = done.result.polls.filter((p) => messageAtMs === null || Date.parse(judgedAt(p)) >= messageAtMs);
+      const taken = done.result.polls.filter(readsCount);
       await reconcileWith(newestReads(taken), taken.at(-1)?.at ?? now(), false);
-    } else if (last && (messageAtMs === null || Date.parse(judgedAt(last)) >= messageAtMs)) await reconcileWith(last.observation.actuators, last.at);
+    } else if (last && readsCount(last)) await reconcileWith(last.observation.actuators, last.at);
     else await reconcileWith({}, now());
     return done.result.handedBack;
   }
@@ -643,11 +675,11 @@ export async function surgeEvent(input: SurgeEventInput): Promise<SurgeEventResu
     return pollBatchSize(config.pollIntervalSeconds, config.simulatedTimeScale ?? 1, firstSlotMs, endMs, phase);
   }
 
-  function takeBatchedPoll(poll: BatchedPoll, messageAtMs: number | null): void {
+  function takeBatchedPoll(poll: BatchedPoll, readsCount: boolean): void {
     noteRateLimits(poll.observation, Date.parse(poll.at));
     takeSample(sampleOf(poll.observation, poll.at), judgedAt(poll));
     nextPollMs = nextPollSlot(Date.parse(poll.at) + 1);
-    if (messageAtMs === null || Date.parse(judgedAt(poll)) >= messageAtMs) {
+    if (readsCount) {
       for (const [id, part] of Object.entries(poll.observation.actuators)) lastReads = { ...lastReads, [id]: { at: poll.at, part } };
     }
   }

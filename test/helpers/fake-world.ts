@@ -57,6 +57,8 @@ export class FakeWorld {
   failEdgeWrites = 0;
   /** When set, publishes wait for it (to hold one in flight). */
   publishGate: Promise<void> | null = null;
+  /** When set, edge-flag writes wait for it before they land (a slow KV write still in flight). */
+  edgeWriteGate: Promise<void> | null = null;
   /**
    * Batches of polls (pollBatch) wait for their slots on the real clock when set: only on a real-time (dev)
    * server. Off, a batch takes its first poll and hands back (a time-skipping server cannot skip an activity's
@@ -131,6 +133,7 @@ export class FakeWorld {
           this.failEdgeWrites--;
           throw ApplicationFailure.retryable(`KV write refused (fake outage) for ${key}`);
         }
+        if (this.edgeWriteGate) await this.edgeWriteGate;
         this.edgeFlags.set(key, value);
         this.edgeFlagWrites.push({ key, value, atMs: scheduledAt() });
         this.sideEffects.push(`${key}=${value}`);
