@@ -11,6 +11,8 @@ import { SurgeClient } from '../client/surge-client';
 import { formatStatus } from '../client/format-status';
 import { endEventUpdate, setTierModeUpdate, statusQuery, type SurgeStatus } from '../workflows/messages';
 import { surgeEvent } from '../workflows/surge-event';
+import { fullPollBatch } from '../workflows/poll-batch';
+import { pollBatchPhase } from '../workflows/poll-phase';
 import { testEventConfig } from './helpers/event-config';
 import { FakeWorld } from './helpers/fake-world';
 import { devServerEnv, workflowBundle } from './helpers/temporal';
@@ -80,14 +82,24 @@ describe('polls in batches (real dev server, real time)', function () {
     // Mid-batch: force tier 3 on. The update answers at once, the KV flag is written, the batch hands back, and
     // its reads of the flag from before our write are not taken for someone else's change.
     await waitFor('a batch under way', async () => world.observeCalls.length > 0 && (await status()).series.length < world.observeCalls.length);
+    // Our KV write is slow: it is still in flight when the batch hands back, so every poll the batch took after the
+    // message read the old value. Those reads are not someone else's change (before batch-reads-after-writes they
+    // were reconciled as drift, alerted and "corrected").
+    let releaseWrite = () => {};
+    world.edgeWriteGate = new Promise<void>((r) => (releaseWrite = r));
+    const forcedAtMs = Date.now();
+    const batchesAtForce = world.batches.length;
     const forced: SurgeStatus = await handle.executeUpdate(setTierModeUpdate, { args: [{ tier: 3, mode: 'on', reason: 'approved', by: 'alice' }] });
     assert.equal(forced.tiers.find((t) => t.tier === 3)?.active, true);
-    // Written at once, not at the batch's end (a batch may run 120 s; this waits well under that).
+    await waitFor('the batch handed back, having polled during our write', async () => world.batches.length > batchesAtForce);
+    assert.ok(world.observeCalls.some((c) => c.atMs > forcedAtMs), 'the batch took no poll while our write was in flight');
+    assert.notEqual(world.edgeFlags.get('chat_surge_active'), true, 'the write landed early');
+    world.edgeWriteGate = null;
+    releaseWrite();
     await waitFor('the flag written', async () => world.edgeFlags.get('chat_surge_active') === true, 30_000);
-    const batchesAtForce = world.batches.length;
-    const after = await waitFor('the batch handed back and two more polls', async () => {
+    const after = await waitFor('two more polls', async () => {
       const s = await status();
-      return world.batches.length > batchesAtForce && s.series.length >= on.series.length + 4 ? s : undefined;
+      return s.series.length >= on.series.length + 4 ? s : undefined;
     });
     assert.deepEqual(after.drifts ?? [], [], 'a read from before our own write was taken for drift');
     assert.ok(!world.alerts.some((a) => /changed outside the controller/.test(a.subject)), 'a false drift alert was sent');
@@ -118,8 +130,13 @@ describe('polls in batches (real dev server, real time)', function () {
     // 1 s polls standing for 30 s ones (a sandbox clock): a batch is 10 polls, 10 s.
     world.metrics = () => ({ waiting: 3, agentsAvailable: 10 });
     const startMs = Date.now() - 1_000;
+    // An event whose first batch is not a single poll: a batch from slot k holds (phase - k) mod 10 polls, and the
+    // run's first poll is slot 1 or 2 (1-in-10 IDs would otherwise poll singly first and fail the check below).
+    let eventId = '';
+    do eventId = `chained-${randomUUID().slice(0, 8)}`;
+    while ([1, 2, 3, 4, 5].includes(pollBatchPhase(eventId, fullPollBatch(1, 30))));
     const config = testEventConfig({
-      eventId: `chained-${randomUUID().slice(0, 8)}`,
+      eventId,
       startAt: new Date(startMs).toISOString(),
       endAt: new Date(startMs + 3_600_000).toISOString(),
       pollIntervalSeconds: 1,
@@ -152,10 +169,13 @@ describe('polls in batches (real dev server, real time)', function () {
     assert.equal(live.livePoll?.waiting, 3);
     assert.match(formatStatus(live), /latest poll: \S+ {2}waiting 3 {2}agents available 10 {2}\(poll \d+ of a batch under way/);
 
-    const s = await handle.query(statusQuery);
+    // (The first steady batch ends on the event's batch phase, so three batches may hold fewer than 20 polls.)
+    const s = await waitFor('20 polls recorded', async () => {
+      const st = await handle.query(statusQuery);
+      return st.series.length >= 20 ? st : undefined;
+    });
     const times = s.series.map((p) => Date.parse(p.at));
     for (let i = 1; i < times.length; i++) assert.equal(times[i]! - times[i - 1]!, 1_000, `gap or double between ${s.series[i - 1]!.at} and ${s.series[i]!.at}`);
-    assert.ok(s.series.length >= 20, `${s.series.length} polls recorded`);
     await handle.executeUpdate(endEventUpdate, { args: [{ reason: 'test over', by: 'test' }] });
     assert.equal((await handle.result()).phase, 'ended');
   });
