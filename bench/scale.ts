@@ -25,6 +25,8 @@ import { percentile, printTable, reportFigure } from './table';
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 
 const STEPS = (process.env.BENCH_SCALE_STEPS ?? '100,250,500,1000').split(',').map(Number);
+/** BENCH_SCALE_CAN_ONLY=1: only the continue-as-new step, at the largest of STEPS (no steady steps first). */
+const CAN_ONLY = process.env.BENCH_SCALE_CAN_ONLY === '1';
 const MODES = (process.env.BENCH_SCALE_MODES ?? 'aligned,staggered').split(',') as ('aligned' | 'staggered')[];
 const POLL_SECONDS = 10;
 /** Polls measured per event after the first (warm-up) poll: two 5-minute batches of polls. */
@@ -120,7 +122,9 @@ interface Costs {
   pollLateness: number[];
   missedPolls: number;
   /** Every lateness above with when it happened (epoch ms): where in the window the late ones fall. */
-  lateAt: [atMs: number, lateMs: number][];
+  lateAt: [atMs: number, lateMs: number, what: string][];
+  /** Each missed poll: when the poll after the gap came (epoch ms) and the gap. */
+  missedAt: [atMs: number, gapMs: number][];
 }
 
 /** The polls a pollBatch result lists (the bench's client has no codec: JSON payloads). */
@@ -168,7 +172,7 @@ function payloadBytes(value: unknown): number {
 
 /** What one event's histories cost inside [fromMs, toMs]. */
 function measure(histories: HistoryEvent[][], fromMs: number, toMs: number): Costs {
-  const c: Costs = { polls: 0, workflowTasks: 0, activityTasks: 0, historyEvents: 0, actions: 0, payloadBytes: 0, scheduleToStart: [], pollLateness: [], missedPolls: 0, lateAt: [] };
+  const c: Costs = { polls: 0, workflowTasks: 0, activityTasks: 0, historyEvents: 0, actions: 0, payloadBytes: 0, scheduleToStart: [], pollLateness: [], missedPolls: 0, lateAt: [], missedAt: [] };
   const pollTimes: number[] = [];
   for (const events of histories) {
     const scheduled = new Map<number, number>();
@@ -182,7 +186,8 @@ function measure(histories: HistoryEvent[][], fromMs: number, toMs: number): Cos
       if (started && inWindow && scheduled.has(Number(started.scheduledEventId))) {
         const late = at - scheduled.get(Number(started.scheduledEventId))!;
         c.scheduleToStart.push(late);
-        c.lateAt.push([at, late]);
+        const what = e.workflowTaskStartedEventAttributes ? 'workflow task' : `activity ${scheduledNames.get(Number(started.scheduledEventId)) ?? '?'}`;
+        c.lateAt.push([at, late, what]);
       }
       // A poll: the observe step, as an activity or a local activity (one marker per workflow task counts once),
       // or each poll a batch took (its result lists them with their slot and lateness).
@@ -198,7 +203,7 @@ function measure(histories: HistoryEvent[][], fromMs: number, toMs: number): Cos
           pollTimes.push(p.atMs + p.lateMs);
           if (p.atMs >= fromMs && p.atMs <= toMs) {
             c.pollLateness.push(p.lateMs);
-            c.lateAt.push([p.atMs, p.lateMs]);
+            c.lateAt.push([p.atMs, p.lateMs, 'batched poll']);
           }
         }
       }
@@ -228,7 +233,10 @@ function measure(histories: HistoryEvent[][], fromMs: number, toMs: number): Cos
   c.polls = inWindow.length;
   // Missed: a whole poll slot skipped, across continue-as-new too (lateness shows in schedule-to-start).
   for (let i = 1; i < pollTimes.length; i++) {
-    if (pollTimes[i]! >= fromMs && pollTimes[i]! <= toMs && pollTimes[i]! - pollTimes[i - 1]! > 1.5 * POLL_SECONDS * 1000) c.missedPolls++;
+    if (pollTimes[i]! >= fromMs && pollTimes[i]! <= toMs && pollTimes[i]! - pollTimes[i - 1]! > 1.5 * POLL_SECONDS * 1000) {
+      c.missedPolls++;
+      c.missedAt.push([pollTimes[i]!, pollTimes[i]! - pollTimes[i - 1]!]);
+    }
   }
   return c;
 }
@@ -283,7 +291,7 @@ async function step(env: Awaited<ReturnType<typeof devServerEnv>>, metricsPort: 
     const actionsCounted = (await serverActions(metricsPort)) - serverActions0;
     for (const h of handles) await h.result();
 
-    const total: Costs = { polls: 0, workflowTasks: 0, activityTasks: 0, historyEvents: 0, actions: 0, payloadBytes: 0, scheduleToStart: [], pollLateness: [], missedPolls: 0, lateAt: [] };
+    const total: Costs = { polls: 0, workflowTasks: 0, activityTasks: 0, historyEvents: 0, actions: 0, payloadBytes: 0, scheduleToStart: [], pollLateness: [], missedPolls: 0, lateAt: [], missedAt: [] };
     let continuedAsNew = 0;
     for (const h of handles) {
       // Every run of the event (each continue-as-new starts one), oldest first.
@@ -299,12 +307,18 @@ async function step(env: Awaited<ReturnType<typeof devServerEnv>>, metricsPort: 
       total.scheduleToStart.push(...c.scheduleToStart);
       total.pollLateness.push(...c.pollLateness);
       total.lateAt.push(...c.lateAt);
+      total.missedAt.push(...c.missedAt);
     }
     // Lateness of every task and of every batched poll: a poll is late if either its task or its slot was.
     const lateness = [...total.scheduleToStart, ...total.pollLateness];
     const p99 = percentile(lateness, 99);
     // p99 per minute of the window, from the start: whether the late ones are the start's or steady.
     const byMinute: number[][] = [];
+    // Where the latest ones are and what they were (seconds from the start), and where polls were missed.
+    const fromStart = (at: number) => `+${((at - activeAt) / 1000).toFixed(1)} s`;
+    const worst = [...total.lateAt].sort((a, b) => b[1] - a[1]).slice(0, 5);
+    console.log(`  latest: ${worst.map(([at, late, what]) => `${what} at ${fromStart(at)} ${late} ms`).join('; ')} (the end at ${fromStart(endAt)})`);
+    if (total.missedAt.length > 0) console.log(`  missed: ${total.missedAt.map(([at, gap]) => `a ${(gap / 1000).toFixed(1)} s gap before ${fromStart(at)}`).join('; ')}`);
     for (const [at, late] of total.lateAt) (byMinute[Math.floor((at - activeAt) / 60_000)] ??= []).push(late);
     const p99ByMinute = byMinute.map((l) => (l ? Math.round(percentile(l, 99)) : NaN));
     const windowHours = (toMs - fromMs) / 3_600_000;
@@ -342,7 +356,7 @@ async function run(): Promise<void> {
   const results = [];
   const say = (r: Awaited<ReturnType<typeof step>>) =>
     console.log(`${r.mode} ${r.events}: p99 ${Math.round(r.p99)} ms (tasks ${Math.round(r.p99Tasks)}, batched polls ${Math.round(r.p99Batched)}), missed ${r.missed}, CAN ${r.continuedAsNew}, worker ${r.workerMsPerPoll.toFixed(2)} ms/poll, server ${r.serverMsPerPoll.toFixed(2)} ms/poll; p99 by minute from the start: ${r.p99ByMinute.join(' ')}`);
-  for (const mode of MODES) {
+  for (const mode of CAN_ONLY ? [] : MODES) {
     for (const events of STEPS) {
       const r = await step(env, metricsPort, events, mode);
       results.push(r);
@@ -351,7 +365,7 @@ async function run(): Promise<void> {
     }
   }
   // Across a continue-as-new: the largest count that held in steady state, aligned (the harder start).
-  const held = results.filter((r) => r.pass).map((r) => r.events);
+  const held = CAN_ONLY ? STEPS : results.filter((r) => r.pass).map((r) => r.events);
   const canStep = held.length > 0 && process.env.BENCH_SCALE_SKIP_CAN !== '1' ? await step(env, metricsPort, Math.max(...held), MODES[0]!, CONTINUE_AS_NEW_AFTER_EVENTS) : null;
   if (canStep) {
     results.push(canStep);
@@ -366,7 +380,7 @@ async function run(): Promise<void> {
   );
   const batches = [...handBacks.values()].reduce((a, b) => a + b, 0);
   console.log(`batches: ${batches}, polls in them: ${batchedPollCount} (${(batchedPollCount / Math.max(1, batches)).toFixed(1)} a batch); handed back: ${JSON.stringify(Object.fromEntries(handBacks))}`);
-  for (const mode of MODES) {
+  for (const mode of CAN_ONLY ? [] : MODES) {
     const passed = results.filter((r) => r.mode === mode && r.pass);
     const best = passed.length ? passed.reduce((a, b) => (b.events > a.events ? b : a)) : null;
     reportFigure(`concurrent events per worker at 10 s polls, ${mode} starts (before: ${BEFORE.events})`, best ? String(best.events) : '0', '>= 1000, p99 lateness < 1 s, no missed poll', (best?.events ?? 0) >= 1000);
