@@ -142,6 +142,24 @@ describe('surgeEvent workflow (time-skipping server)', function () {
     });
   });
 
+  it('does not continue as new once no poll is left before the end: the last run has polls of its own', async () => {
+    const world = new FakeWorld();
+    const config = await eventConfig(0, 0.25, { pollIntervalSeconds: 60 });
+    await withWorker(world, async (taskQueue) => {
+      // Due after every poll: each run takes one poll (the fakes' batches take one), then continues as new.
+      const handle = await start(taskQueue, { config, continueAsNewAfterEvents: 1 });
+      const result = await handle.result();
+      assert.ok(result.runs >= 10, `expected a run per poll, got ${result.runs}`);
+      // The last run began before the last slot and polled: the world saw a poll from it.
+      const lastRun = await handle.fetchHistory();
+      await Worker.runReplayHistory({ workflowBundle: bundle }, lastRun);
+      const first = (lastRun.events ?? [])[0]!;
+      const lastRunFromMs = Number(first.eventTime!.seconds) * 1000 + Math.floor((first.eventTime!.nanos ?? 0) / 1e6);
+      const lastPollMs = Math.max(...world.observeCalls.filter((c) => c.metrics).map((c) => c.atMs));
+      assert.ok(lastPollMs >= lastRunFromMs, `the last run (from ${new Date(lastRunFromMs).toISOString()}) only waited for the end; the last poll was at ${new Date(lastPollMs).toISOString()}`);
+    });
+  });
+
   it('takes overrides as Updates and as Signals, and rejects an invalid Update with its reason and no trace', async () => {
     const world = new FakeWorld();
     const config = await eventConfig(0, 8);

@@ -723,7 +723,10 @@ export async function surgeEvent(input: SurgeEventInput): Promise<SurgeEventResu
       await reconcileWith({}, now());
     }
     publishVisibility();
-    if (continueAsNewDue()) await continueAsNewNow();
+    // A run with no poll left before the end does not continue as new (patched): its new run would only wait for
+    // the end. Events sharing an end time would otherwise all start new runs in their last interval, on top of
+    // their final hand-backs. The history grows by no more than this wait and the end.
+    if (continueAsNewDue() && !(nextPollMs >= endMs && patched('no-continue-as-new-at-end'))) await continueAsNewNow();
     await condition(() => wake || recheck || endRequest !== null, timeLeft(Math.min(nextPollMs, endMs)));
   }
 
