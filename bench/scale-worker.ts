@@ -5,7 +5,7 @@ import { DefaultLogger, NativeConnection, Worker, bundleWorkflowCode } from '@te
 import { FakeWorld } from '../test/helpers/fake-world';
 import { quietRuntime } from '../sandbox/temporal-env';
 import { surgeWorkerOptions } from '../workers/worker-options';
-import { seedNormal } from './seed-world';
+import { seedNormal } from '../test/helpers/seed-world';
 
 async function main(): Promise<void> {
   quietRuntime();

@@ -12,9 +12,11 @@ import { formatStatus } from '../client/format-status';
 import { endEventUpdate, setTierModeUpdate, statusQuery, type SurgeStatus } from '../workflows/messages';
 import { surgeEvent } from '../workflows/surge-event';
 import { fullPollBatch } from '../workflows/poll-batch';
-import { pollBatchPhase } from '../workflows/poll-phase';
+import { pollBatchPhase, pollPhaseOffsetMs } from '../workflows/poll-phase';
+import { SURGE_PHASE } from '../workflows/search-attributes';
 import { testEventConfig } from './helpers/event-config';
 import { FakeWorld } from './helpers/fake-world';
+import { seedNormal } from './helpers/seed-world';
 import { devServerEnv, workflowBundle } from './helpers/temporal';
 
 const POLL_SECONDS = 5;
@@ -32,6 +34,7 @@ async function waitFor<T>(what: string, check: () => Promise<T | undefined | fal
 describe('polls in batches (real dev server, real time)', function () {
   this.timeout(240_000);
   let env: TestWorkflowEnvironment;
+  let bundle: Awaited<ReturnType<typeof workflowBundle>>;
   let worker: Worker;
   let workerRun: Promise<void>;
   const world = new FakeWorld();
@@ -39,8 +42,7 @@ describe('polls in batches (real dev server, real time)', function () {
 
   before(async function () {
     this.timeout(180_000);
-    const [e, bundle] = await Promise.all([devServerEnv(), workflowBundle()]);
-    env = e;
+    [env, bundle] = await Promise.all([devServerEnv(), workflowBundle()]);
     world.batchWaits = true;
     worker = await Worker.create({ connection: env.nativeConnection, workflowBundle: bundle, taskQueue, activities: world.activities() });
     workerRun = worker.run();
@@ -178,5 +180,91 @@ describe('polls in batches (real dev server, real time)', function () {
     for (let i = 1; i < times.length; i++) assert.equal(times[i]! - times[i - 1]!, 1_000, `gap or double between ${s.series[i - 1]!.at} and ${s.series[i]!.at}`);
     await handle.executeUpdate(endEventUpdate, { args: [{ reason: 'test over', by: 'test' }] });
     assert.equal((await handle.result()).phase, 'ended');
+  });
+  it('sets up its first batch one interval before its first slot: that poll is on its slot, the phase turns active there, an override before it reads first', async () => {
+    // A world of its own, already in service (every actuator normal), so a calm first batch runs on.
+    const calm = new FakeWorld();
+    calm.batchWaits = true;
+    calm.metrics = () => ({ waiting: 3, agentsAvailable: 10 });
+    seedNormal(calm);
+    const ownQueue = `poll-batch-ahead-${randomUUID()}`;
+    const ownWorker = await Worker.create({ connection: env.nativeConnection, workflowBundle: bundle, taskQueue: ownQueue, activities: calm.activities() });
+    // An event ID whose first slot is `offset` after the start and whose first batch holds at least 10 polls.
+    const pickEventId = (prefix: string, offset: (ms: number) => boolean) => {
+      for (;;) {
+        const id = `${prefix}-${randomUUID().slice(0, 8)}`;
+        const phase = pollBatchPhase(id, fullPollBatch(POLL_SECONDS, 1));
+        if (offset(pollPhaseOffsetMs(id, POLL_SECONDS)) && (phase === 0 || phase >= 10)) return id;
+      }
+    };
+    const startEvent = async (eventId: string, startMs: number) => {
+      const config = testEventConfig({
+        eventId,
+        startAt: new Date(startMs).toISOString(),
+        endAt: new Date(startMs + 3_600_000).toISOString(),
+        pollIntervalSeconds: POLL_SECONDS,
+        actuators: { 3: [{ kind: 'edgeFlag', key: 'chat_surge_active' }] },
+      });
+      const handle = await env.client.workflow.start(surgeEvent, { taskQueue: ownQueue, workflowId: `surge-event-${eventId}`, args: [{ config }] });
+      return { handle, firstSlotMs: startMs + pollPhaseOffsetMs(eventId, POLL_SECONDS) };
+    };
+    type Handle = Awaited<ReturnType<typeof startEvent>>['handle'];
+    const events = async (h: Handle) => (await h.fetchHistory()).events ?? [];
+    const batchScheduledAt = async (h: Handle) => {
+      const e = (await events(h)).find((x) => x.activityTaskScheduledEventAttributes?.activityType?.name === 'pollBatch');
+      return e ? Number(e.eventTime!.seconds) * 1000 + Math.round((e.eventTime!.nanos ?? 0) / 1e6) : undefined;
+    };
+
+    const endAndReplay = async (h: Handle) => {
+      await h.executeUpdate(endEventUpdate, { args: [{ reason: 'test over', by: 'test' }] });
+      assert.equal((await h.result()).phase, 'ended');
+      // The path through a batch set up ahead (adopted at the slot, or after an override) replays deterministically.
+      await Worker.runReplayHistory({ workflowBundle: bundle }, await h.fetchHistory());
+    };
+
+    await ownWorker.runUntil(async () => {
+      // A: no message. Its first slot is at most 2 s after the start, so its batch is set up 3 s or more before it.
+      const a = await startEvent(pickEventId('ahead', (ms) => ms <= 2_000), Date.now() + 6_000);
+      const aStartMs = a.firstSlotMs - pollPhaseOffsetMs(a.handle.workflowId.replace('surge-event-', ''), POLL_SECONDS);
+      const scheduledAt = await waitFor('the first batch set up', () => batchScheduledAt(a.handle), 30_000);
+      assert.ok(scheduledAt < aStartMs, `the first batch was set up at ${new Date(scheduledAt).toISOString()}, not before the start ${new Date(aStartMs).toISOString()}`);
+      const aEvents = await events(a.handle);
+      const queueCheck = aEvents.findIndex((e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity');
+      const batch = aEvents.findIndex((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'pollBatch');
+      assert.ok(queueCheck >= 0 && queueCheck < batch, 'the queue check (a local activity) did not come before the batch');
+      assert.equal((await a.handle.query(statusQuery)).phase, 'scheduled', 'active before its first slot');
+      // Its first poll is the batch's, taken on its slot; the phase is shown active while that batch runs on.
+      await waitFor('the first poll', async () => calm.observeCalls.some((c) => c.metrics && c.atMs === a.firstSlotMs), 30_000);
+      await waitFor('SurgePhase active', async () => (await a.handle.describe()).typedSearchAttributes.get(SURGE_PHASE) === 'active', 30_000);
+      const during = await a.handle.query(statusQuery);
+      assert.equal(during.phase, 'active');
+      assert.equal(during.series.length, 0, 'the first batch handed back: the phase was shown at its hand-back, not at the slot');
+      assert.equal(calm.observeCalls.filter((c) => c.metrics && c.atMs < a.firstSlotMs).length, 0, 'polled before its first slot');
+      // (Ended before B starts: the two would share the KV flag, which claims prevent outside this test.)
+      await endAndReplay(a.handle);
+
+      // B: an override after the start, before the first slot (3.5 s or more after the start). It reads every
+      // actuator, then writes, at once; the batch's first poll still lands on its slot and counts, with no drift.
+      const bId = pickEventId('ahead-override', (ms) => ms >= 3_500);
+      const b = await startEvent(bId, Date.now() + 6_000);
+      const bStartMs = b.firstSlotMs - pollPhaseOffsetMs(bId, POLL_SECONDS);
+      await waitFor('the first batch set up', () => batchScheduledAt(b.handle), 30_000);
+      await new Promise((r) => setTimeout(r, Math.max(0, bStartMs + 250 - Date.now()))); // the start has passed
+      const readsBefore = calm.observeCalls.length;
+      await b.handle.executeUpdate(setTierModeUpdate, { args: [{ tier: 3, mode: 'on', reason: 'doors open', by: 'alice' }] });
+      await waitFor('the flag written', async () => calm.edgeFlags.get('chat_surge_active') === true, 30_000);
+      assert.equal((await b.handle.query(statusQuery)).phase, 'active', 'an override after the start starts the event at once');
+      const read = calm.observeCalls.slice(readsBefore).find((c) => !c.metrics);
+      assert.ok(read && read.atMs < b.firstSlotMs && read.reads.includes('tier3:kv:chat_surge_active'), 'the override wrote without reading first');
+      const after = await waitFor('two polls recorded', async () => {
+        const st = await b.handle.query(statusQuery);
+        return st.series.length >= 2 ? st : undefined;
+      }, 60_000);
+      assert.equal(Date.parse(after.series[0]!.at), b.firstSlotMs, 'the first poll was not on its slot');
+      assert.deepEqual(after.drifts ?? [], [], 'our own write was taken for drift');
+      assert.equal(calm.edgeFlagWrites.filter((w) => w.key === 'chat_surge_active' && w.value).length, 1, 'the flag was written more than once');
+
+      await endAndReplay(b.handle);
+    });
   });
 });

@@ -35,6 +35,11 @@ const SURGE_EVENT_FIXTURES: [file: string, what: string, patches: string[]][] = 
     'an override mid-batch; the cancel deferred to half an interval after its first slot, reads counted after our writes',
     ['observed-state', 'poll-spread', 'poll-batches', 'batch-cancel-deferred', 'batch-reads-after-writes'],
   ],
+  [
+    'surge-event-history-first-batch-ahead.pb.b64',
+    'the first batch set up one interval before the first slot (on this server it cannot wait, takes nothing and is dropped)',
+    ['observed-state', 'poll-spread', 'first-batch-ahead', 'poll-batches', 'batch-cancel-deferred', 'batch-reads-after-writes'],
+  ],
 ];
 
 /** The patch IDs a history's markers record, in order (core's `patch-data`: {"id": ..., "deprecated": ...}). */

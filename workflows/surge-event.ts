@@ -163,10 +163,24 @@ export async function surgeEvent(input: SurgeEventInput): Promise<SurgeEventResu
    * before (no marker) keep the old steps.
    */
   const spread = patched('poll-spread');
+  /**
+   * The run's first batch of polls is set up one poll interval before its first slot (issue 15): the queue check
+   * and the batch's start run there, and the batch waits for the slot itself. A thousand events starting on the
+   * hour then take their setup tasks in the interval before their first polls, and a backlog of those tasks delays
+   * no poll. The phase still turns `active` at the first slot. Runs recorded before (no marker) set up at the slot.
+   */
+  const firstBatchAhead = spread && patched('first-batch-ahead');
   // Polls fall on this event's own phase of the interval (workflows/poll-phase.ts). After a continue-as-new the
   // next slot follows the last sample, so the grid holds and no poll is doubled.
   const phaseOffsetMs = pollPhaseOffsetMs(config.eventId, config.pollIntervalSeconds);
   const nextPollSlot = (atMs: number) => pollSlotAtOrAfter(atMs, startMs, phaseOffsetMs, config.pollIntervalSeconds * 1000);
+  /** How many polls a batch from this slot takes: to the event's next batch boundary (`poll-spread`), the end, or a full batch. */
+  const batchPhase = pollBatchPhase(config.eventId, fullPollBatch(config.pollIntervalSeconds, config.simulatedTimeScale ?? 1));
+  function batchSizeFrom(firstSlotMs: number): number {
+    const phase = spread ? { slotIndex: pollSlotIndex(firstSlotMs, startMs, phaseOffsetMs, config.pollIntervalSeconds * 1000), phase: batchPhase } : undefined;
+    return pollBatchSize(config.pollIntervalSeconds, config.simulatedTimeScale ?? 1, firstSlotMs, endMs, phase);
+  }
+
   /** Set by any message so the loop reconciles at once instead of at the next poll. */
   let wake = false;
   /** Read every actuator (Genesys too) before the next decision: after our own Genesys write, or an operator's re-check. */
@@ -519,13 +533,29 @@ export async function surgeEvent(input: SurgeEventInput): Promise<SurgeEventResu
 
   /** When this run began: before the start, the first slot is the first poll (the wait below ends a little after it). */
   const runBeganMs = Date.now();
+  /** first-batch-ahead: the run's first batch, started before its first slot; the loop takes its polls. */
+  let aheadBatch: StartedBatch | null = null;
   if (phase === 'scheduled') {
     const activeFromMs = spread ? nextPollSlot(startMs) : startMs;
     // An operator's message after the start (a forced tier) starts the event at once: it polls before deciding.
-    if (timeLeft(activeFromMs) > 0) await condition(() => endRequest !== null || (spread && wake && Date.now() >= startMs), timeLeft(activeFromMs));
+    const startedEarly = () => endRequest !== null || (spread && wake && Date.now() >= startMs);
+    if (firstBatchAhead && timeLeft(activeFromMs) > 0) {
+      // One interval ahead of the first slot (always before `startAt`: the slot is less than an interval after it).
+      const setupAtMs = activeFromMs - config.pollIntervalSeconds * 1000;
+      if (timeLeft(setupAtMs) > 0) await condition(startedEarly, timeLeft(setupAtMs));
+      // Only a calm start is set up ahead: unknown queue IDs, a failed check or a batch too short for the event's
+      // end leave the first poll to the loop, which checks again at the slot and records what it finds.
+      const maxPolls = batchSizeFrom(activeFromMs);
+      if (!startedEarly() && maxPolls >= 2 && (await queueProblem(new Date(setupAtMs).toISOString())) === null && !startedEarly()) {
+        aheadBatch = startBatch(activeFromMs, maxPolls);
+      }
+    }
+    if (timeLeft(activeFromMs) > 0) await condition(startedEarly, timeLeft(activeFromMs));
     if (!endRequest) {
       phase = 'active';
       log.info('event started', { eventId: config.eventId });
+      // The loop's first step may be a wait for the batch set up ahead: show the phase now, not at its hand-back.
+      if (firstBatchAhead) publishVisibility();
     }
   }
 
@@ -574,6 +604,28 @@ export async function surgeEvent(input: SurgeEventInput): Promise<SurgeEventResu
    */
   const mayBatch = () => batching && !singlePollNext && !recheck && !readAllNext && (polls > 0 || spread) && queuesVerified && Date.now() >= genesysQuietUntilMs;
 
+  /** A batch of polls under way: its activity's outcome once it has one, and how many messages had been applied when it began. */
+  interface StartedBatch {
+    scope: CancellationScope;
+    outcome: { result: PollBatchResult } | { error: unknown } | null;
+    firstSlotMs: number;
+    maxPolls: number;
+    messagesAtStart: number;
+  }
+
+  /** Starts a batch of polls from `firstSlotMs` with what the workflow knows now; the batch waits for its slots itself. */
+  function startBatch(firstSlotMs: number, maxPolls: number): StartedBatch {
+    const { pollBatch } = proxyActivities<SurgeActivities>(pollBatchOptions(config.pollIntervalSeconds, maxPolls, config.simulatedTimeScale ?? 1));
+    const batch: StartedBatch = { scope: new CancellationScope(), outcome: null, firstSlotMs, maxPolls, messagesAtStart: messagesApplied };
+    void batch.scope
+      .run(() => pollBatch({ config, policy, known, openDrifts, dryRunPlanned, firstSlotMs, maxPolls, pollsBefore: polls, genesysEvery }))
+      .then(
+        (result) => (batch.outcome = { result }),
+        (error: unknown) => (batch.outcome = { error }),
+      );
+    return batch;
+  }
+
   /**
    * Polls from `firstSlotMs` in one batch (workflows/poll-batch.ts), then runs each poll it took through the
    * same steps as a single poll, in order. An operator's message meanwhile is acted on at once (reconciled, and
@@ -581,16 +633,9 @@ export async function surgeEvent(input: SurgeEventInput): Promise<SurgeEventResu
    * are recorded but not reconciled (they predate our own writes and would look like drift). Ending does not
    * wait for the batch at all.
    */
-  async function pollInBatch(firstSlotMs: number, maxPolls: number): Promise<PollBatchResult['handedBack'] | 'failed'> {
-    const { pollBatch } = proxyActivities<SurgeActivities>(pollBatchOptions(config.pollIntervalSeconds, maxPolls, config.simulatedTimeScale ?? 1));
-    const scope = new CancellationScope();
-    const batch: { outcome: { result: PollBatchResult } | { error: unknown } | null } = { outcome: null };
-    void scope
-      .run(() => pollBatch({ config, policy, known, openDrifts, dryRunPlanned, firstSlotMs, maxPolls, pollsBefore: polls, genesysEvery }))
-      .then(
-        (result) => (batch.outcome = { result }),
-        (error: unknown) => (batch.outcome = { error }),
-      );
+  async function pollInBatch(firstSlotMs: number, maxPolls: number, started?: StartedBatch): Promise<PollBatchResult['handedBack'] | 'failed'> {
+    const batch = started ?? startBatch(firstSlotMs, maxPolls);
+    const { scope } = batch;
     let messageAtMs: number | null = null;
     /** When our writes for the latest message had settled (batch-reads-after-writes). */
     let writesSettledAtMs: number | null = null;
@@ -612,7 +657,9 @@ export async function surgeEvent(input: SurgeEventInput): Promise<SurgeEventResu
       if (endRequest !== null) return 'interrupted';
       messageAtMs = Date.now();
       wake = false;
-      if (recheck) {
+      // first-batch-ahead: a message before the run's first poll reads every actuator before deciding a write (as
+      // a single poll does when nothing has been observed yet), instead of writing what it cannot know.
+      if (recheck || (firstBatchAhead && polls === 0)) {
         recheck = false;
         readAllNext = false;
         const { observation, at } = await observe({ metrics: false, genesys: true });
@@ -655,10 +702,10 @@ export async function surgeEvent(input: SurgeEventInput): Promise<SurgeEventResu
    * once by the next, which waits for its first slot itself; the workflow wakes once a batch instead of twice
    * (no timer between them). Anything else goes back to the loop.
    */
-  async function pollInBatches(firstSlotMs: number, maxPolls: number): Promise<void> {
-    for (let first = firstSlotMs, size = maxPolls; size >= 2; ) {
+  async function pollInBatches(firstSlotMs: number, maxPolls: number, started?: StartedBatch): Promise<void> {
+    for (let first = firstSlotMs, size = maxPolls, ahead = started; size >= 2; ahead = undefined) {
       const messagesBefore = messagesApplied;
-      const handedBack = await pollInBatch(first, size);
+      const handedBack = await pollInBatch(first, size, ahead);
       if (handedBack !== 'full' || messagesApplied !== messagesBefore || !mayBatch() || continueAsNewDue()) return;
       publishVisibility();
       // The rules ran (act() wakes the loop) but no message came: the next batch must not take that for one.
@@ -666,13 +713,6 @@ export async function surgeEvent(input: SurgeEventInput): Promise<SurgeEventResu
       first = nextPollMs;
       size = batchSizeFrom(first);
     }
-  }
-
-  /** How many polls a batch from this slot takes: to the event's next batch boundary (`poll-spread`), the end, or a full batch. */
-  const batchPhase = pollBatchPhase(config.eventId, fullPollBatch(config.pollIntervalSeconds, config.simulatedTimeScale ?? 1));
-  function batchSizeFrom(firstSlotMs: number): number {
-    const phase = spread ? { slotIndex: pollSlotIndex(firstSlotMs, startMs, phaseOffsetMs, config.pollIntervalSeconds * 1000), phase: batchPhase } : undefined;
-    return pollBatchSize(config.pollIntervalSeconds, config.simulatedTimeScale ?? 1, firstSlotMs, endMs, phase);
   }
 
   function takeBatchedPoll(poll: BatchedPoll, readsCount: boolean): void {
@@ -690,8 +730,13 @@ export async function surgeEvent(input: SurgeEventInput): Promise<SurgeEventResu
   let nextPollMs = nextPollSlot(spread ? (lastSampleMs > -Infinity ? lastSampleMs + 1 : runBeganMs) : Math.max(Date.now(), lastSampleMs + 1));
   if (phase === 'active' && !endRequest && Date.now() < nextPollMs) await condition(() => wake || recheck || endRequest !== null, timeLeft(Math.min(nextPollMs, endMs)));
   while (phase === 'active' && !endRequest && Date.now() < endMs) {
+    // The batch set up ahead, unless it has already handed back having taken nothing (a clock that cannot wait, a
+    // worker that shut down): the first slot's poll then goes the usual way. A message since it began (an override
+    // after `startAt`, before the slot) is acted on at once inside it.
+    const ahead = aheadBatch && !(aheadBatch.outcome && ('error' in aheadBatch.outcome || aheadBatch.outcome.result.polls.length === 0)) ? aheadBatch : null;
+    aheadBatch = null;
     // Cleared before the work, not after: a message arriving mid-reconcile must still wake the next wait.
-    wake = false;
+    wake = ahead !== null && messagesApplied !== ahead.messagesAtStart;
     const pollDue = Date.now() >= nextPollMs;
     // The slot a due poll serves: the latest at or before now (a late poll still stamps its own slot).
     const dueSlotMs = pollDue ? nextPollSlot(Date.now() + 1) - config.pollIntervalSeconds * 1000 : undefined;
@@ -699,7 +744,9 @@ export async function surgeEvent(input: SurgeEventInput): Promise<SurgeEventResu
     // may go in a batch: one workflow task at the start of a run instead of two (the batch's first poll is due now).
     const queueCheck = spread && dueSlotMs !== undefined && !queuesVerified && Date.now() >= genesysQuietUntilMs ? await queueProblem(new Date(dueSlotMs).toISOString()) : undefined;
     const batchSize = dueSlotMs !== undefined && mayBatch() ? batchSizeFrom(dueSlotMs) : 0;
-    if (dueSlotMs !== undefined && batchSize >= 2) {
+    if (ahead) {
+      await pollInBatches(ahead.firstSlotMs, ahead.maxPolls, ahead);
+    } else if (dueSlotMs !== undefined && batchSize >= 2) {
       await pollInBatches(dueSlotMs, batchSize);
     } else if (pollDue || recheck || polls === 0) {
       // Nothing observed yet (a message came before the first poll): read before deciding any write.
@@ -772,6 +819,10 @@ export async function surgeEvent(input: SurgeEventInput): Promise<SurgeEventResu
     }
   }
   publishVisibility();
+  // An `endEvent` Update is answered in a workflow task of its own before the run closes (patched): closed in the
+  // same task, an activity completing meanwhile (a batch of polls handing back, one set up ahead of the start) makes
+  // the server reject that task (UnhandledCommand), and the Update fails with it although the event did end.
+  if (endRequest && patched('end-answered-before-close')) await sleep(1);
   await releaseClaims(input.claims, config.eventId);
   await condition(allHandlersFinished);
   // The run ends here: nothing is left to poll, so the last alerts may take their retries.

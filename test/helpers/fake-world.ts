@@ -171,13 +171,18 @@ export class FakeWorld {
       this.observeCalls.push({ metrics: input.queueIds !== undefined, reads: input.reads.map((r) => r.id), atMs });
       return observeAt(atMs).observeWorld(input);
     };
-    // The real batch activity over the fake observe step; without `batchWaits` its waits say "cannot wait".
+    // The real batch activity over the fake observe step; without `batchWaits` its waits say "cannot wait". Its
+    // clock is the server's (skipped) time the batch was scheduled at, but never past its first slot: a batch
+    // scheduled at its slot takes that poll at once (lateness 0), one scheduled ahead of it (first-batch-ahead)
+    // cannot wait for it and takes nothing, as the real activity would if it could not sleep.
     const { pollBatch } = createPollBatchActivity({ observeWorld });
     return {
       ...acts,
       observeWorld,
       pollBatch: async (input) => {
-        const result = this.batchWaits ? await pollBatch(input) : await runPollBatch(input, { observe: observeWorld, nowMs: () => input.firstSlotMs, waitUntil: async () => false, progress: () => undefined });
+        const scheduledMs = Context.current().info.scheduledTimestampMs;
+        const nowMs = () => Math.min(input.firstSlotMs, scheduledMs);
+        const result = this.batchWaits ? await pollBatch(input) : await runPollBatch(input, { observe: observeWorld, nowMs, waitUntil: async () => false, progress: () => undefined });
         this.batches.push({ maxPolls: input.maxPolls, polls: result.polls.length, handedBack: result.handedBack });
         return result;
       },

@@ -1,8 +1,8 @@
-// The bench's fake world as a site in service holds it (bench/scale-worker.ts).
-import type { FakeWorld } from '../test/helpers/fake-world';
-import { testEventConfig } from '../test/helpers/event-config';
-import { initialPolicyState } from '../workflows/policy';
-import { desiredActuators } from '../workflows/reconciler';
+// A fake world as a site in service holds it (bench/scale-worker.ts, the dev-server tests).
+import type { FakeWorld } from './fake-world';
+import { testEventConfig } from './event-config';
+import { initialPolicyState } from '../../workflows/policy';
+import { desiredActuators } from '../../workflows/reconciler';
 
 /**
  * A site in service: every actuator already holds its normal value (the deployment or the last event left it so),
