@@ -125,7 +125,10 @@ export class SurgeClient {
   async status(eventId: string): Promise<SurgeStatus> {
     return this.call(eventId, async (h) => {
       const [status, livePoll] = await Promise.all([h.query(messages.statusQuery), this.livePoll(h)]);
-      return livePoll ? { ...status, livePoll } : status;
+      if (!livePoll) return status;
+      // A run's first batch is set up before the start and records its polls (and the phase) when it hands back:
+      // once it has polled, the event has started whatever the record says yet.
+      return { ...status, livePoll, ...(status.phase === 'scheduled' ? { phase: 'active' as const } : {}) };
     });
   }
 

@@ -13,7 +13,6 @@ import { endEventUpdate, setTierModeUpdate, statusQuery, type SurgeStatus } from
 import { surgeEvent } from '../workflows/surge-event';
 import { fullPollBatch } from '../workflows/poll-batch';
 import { pollBatchPhase, pollPhaseOffsetMs } from '../workflows/poll-phase';
-import { SURGE_PHASE } from '../workflows/search-attributes';
 import { testEventConfig } from './helpers/event-config';
 import { FakeWorld } from './helpers/fake-world';
 import { seedNormal } from './helpers/seed-world';
@@ -181,7 +180,7 @@ describe('polls in batches (real dev server, real time)', function () {
     await handle.executeUpdate(endEventUpdate, { args: [{ reason: 'test over', by: 'test' }] });
     assert.equal((await handle.result()).phase, 'ended');
   });
-  it('sets up its first batch one interval before its first slot: that poll is on its slot, the phase turns active there, an override before it reads first', async () => {
+  it('sets up its first batch one interval before its first slot: that poll is on its slot with no task there, status shows it live, an override before it reads first', async () => {
     // A world of its own, already in service (every actuator normal), so a calm first batch runs on.
     const calm = new FakeWorld();
     calm.batchWaits = true;
@@ -210,9 +209,10 @@ describe('polls in batches (real dev server, real time)', function () {
     };
     type Handle = Awaited<ReturnType<typeof startEvent>>['handle'];
     const events = async (h: Handle) => (await h.fetchHistory()).events ?? [];
+    const tsOf = (e: { eventTime?: { seconds?: unknown; nanos?: number | null } | null }) => Number(e.eventTime?.seconds ?? 0) * 1000 + Math.round((e.eventTime?.nanos ?? 0) / 1e6);
     const batchScheduledAt = async (h: Handle) => {
       const e = (await events(h)).find((x) => x.activityTaskScheduledEventAttributes?.activityType?.name === 'pollBatch');
-      return e ? Number(e.eventTime!.seconds) * 1000 + Math.round((e.eventTime!.nanos ?? 0) / 1e6) : undefined;
+      return e ? tsOf(e) : undefined;
     };
 
     const endAndReplay = async (h: Handle) => {
@@ -232,13 +232,21 @@ describe('polls in batches (real dev server, real time)', function () {
       const queueCheck = aEvents.findIndex((e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity');
       const batch = aEvents.findIndex((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'pollBatch');
       assert.ok(queueCheck >= 0 && queueCheck < batch, 'the queue check (a local activity) did not come before the batch');
-      assert.equal((await a.handle.query(statusQuery)).phase, 'scheduled', 'active before its first slot');
-      // Its first poll is the batch's, taken on its slot; the phase is shown active while that batch runs on.
+      // Its first poll is the batch's, taken on its slot, with no workflow task there: the run records it (and turns
+      // active) when the batch hands back. Meanwhile `surge status` shows the event active with that live poll.
       await waitFor('the first poll', async () => calm.observeCalls.some((c) => c.metrics && c.atMs === a.firstSlotMs), 30_000);
-      await waitFor('SurgePhase active', async () => (await a.handle.describe()).typedSearchAttributes.get(SURGE_PHASE) === 'active', 30_000);
-      const during = await a.handle.query(statusQuery);
-      assert.equal(during.phase, 'active');
-      assert.equal(during.series.length, 0, 'the first batch handed back: the phase was shown at its hand-back, not at the slot');
+      const surge = new SurgeClient(env.client, { taskQueue: ownQueue });
+      const shown = await waitFor('the live first poll', async () => {
+        const st = await surge.status(a.handle.workflowId.replace('surge-event-', ''));
+        return st.livePoll ? st : undefined;
+      }, 30_000);
+      assert.equal(shown.phase, 'active', `surge status shows ${shown.phase} while the first batch polls`);
+      assert.equal(shown.livePoll?.at, new Date(a.firstSlotMs).toISOString());
+      const recorded = await a.handle.query(statusQuery);
+      assert.equal(recorded.series.length, 0, 'the first batch handed back already: nothing above was tested');
+      assert.equal(recorded.phase, 'scheduled');
+      const slotTasks = (await events(a.handle)).filter((e) => e.workflowTaskScheduledEventAttributes && tsOf(e) >= a.firstSlotMs);
+      assert.deepEqual(slotTasks, [], 'a workflow task ran at or after the first slot while the batch polled');
       assert.equal(calm.observeCalls.filter((c) => c.metrics && c.atMs < a.firstSlotMs).length, 0, 'polled before its first slot');
       // (Ended before B starts: the two would share the KV flag, which claims prevent outside this test.)
       await endAndReplay(a.handle);

@@ -167,7 +167,7 @@ export async function surgeEvent(input: SurgeEventInput): Promise<SurgeEventResu
    * The run's first batch of polls is set up one poll interval before its first slot (issue 15): the queue check
    * and the batch's start run there, and the batch waits for the slot itself. A thousand events starting on the
    * hour then take their setup tasks in the interval before their first polls, and a backlog of those tasks delays
-   * no poll. The phase still turns `active` at the first slot. Runs recorded before (no marker) set up at the slot.
+   * no poll; no task runs at the slot. Runs recorded before (no marker) set up at the slot.
    */
   const firstBatchAhead = spread && patched('first-batch-ahead');
   // Polls fall on this event's own phase of the interval (workflows/poll-phase.ts). After a continue-as-new the
@@ -547,15 +547,19 @@ export async function surgeEvent(input: SurgeEventInput): Promise<SurgeEventResu
       // end leave the first poll to the loop, which checks again at the slot and records what it finds.
       const maxPolls = batchSizeFrom(activeFromMs);
       if (!startedEarly() && maxPolls >= 2 && (await queueProblem(new Date(setupAtMs).toISOString())) === null && !startedEarly()) {
-        aheadBatch = startBatch(activeFromMs, maxPolls);
+        const batch = startBatch(activeFromMs, maxPolls);
+        aheadBatch = batch;
+        // No timer at the first slot: the batch takes that poll itself, and the phase turns active when it hands back
+        // its polls (or a message starts the event). A workflow task at every event's first slot was most of the cost
+        // of 1,000 events starting together. Until then `surge status` shows the batch's live poll (and `active`).
+        await condition(() => startedEarly() || batch.outcome !== null);
       }
     }
+    // The first slot, unless a batch set up ahead has taken it (one that took nothing leaves it to the loop).
     if (timeLeft(activeFromMs) > 0) await condition(startedEarly, timeLeft(activeFromMs));
     if (!endRequest) {
       phase = 'active';
       log.info('event started', { eventId: config.eventId });
-      // The loop's first step may be a wait for the batch set up ahead: show the phase now, not at its hand-back.
-      if (firstBatchAhead) publishVisibility();
     }
   }
 
