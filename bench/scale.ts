@@ -125,6 +125,8 @@ interface Costs {
   lateAt: [atMs: number, lateMs: number, what: string][];
   /** Each missed poll: when the poll after the gap came (epoch ms) and the gap. */
   missedAt: [atMs: number, gapMs: number][];
+  /** The billable actions in the window by kind (an activity's by its name): where they go. */
+  actionsByKind: Map<string, number>;
 }
 
 /** The polls a pollBatch result lists (the bench's client has no codec: JSON payloads). */
@@ -172,7 +174,7 @@ function payloadBytes(value: unknown): number {
 
 /** What one event's histories cost inside [fromMs, toMs]. */
 function measure(histories: HistoryEvent[][], fromMs: number, toMs: number): Costs {
-  const c: Costs = { polls: 0, workflowTasks: 0, activityTasks: 0, historyEvents: 0, actions: 0, payloadBytes: 0, scheduleToStart: [], pollLateness: [], missedPolls: 0, lateAt: [], missedAt: [] };
+  const c: Costs = { polls: 0, workflowTasks: 0, activityTasks: 0, historyEvents: 0, actions: 0, payloadBytes: 0, scheduleToStart: [], pollLateness: [], missedPolls: 0, lateAt: [], missedAt: [], actionsByKind: new Map() };
   const pollTimes: number[] = [];
   for (const events of histories) {
     const scheduled = new Map<number, number>();
@@ -225,6 +227,8 @@ function measure(histories: HistoryEvent[][], fromMs: number, toMs: number): Cos
         e.workflowExecutionUpdateAcceptedEventAttributes
       ) {
         c.actions++;
+        const kind = activityName ? `activity ${activityName}` : isMarker ? 'local activities' : (Object.keys(e).find((k) => k.endsWith('EventAttributes') && (e as Record<string, unknown>)[k]) ?? '?').replace(/EventAttributes$/, '');
+        c.actionsByKind.set(kind, (c.actionsByKind.get(kind) ?? 0) + 1);
       }
     }
   }
@@ -291,7 +295,7 @@ async function step(env: Awaited<ReturnType<typeof devServerEnv>>, metricsPort: 
     const actionsCounted = (await serverActions(metricsPort)) - serverActions0;
     for (const h of handles) await h.result();
 
-    const total: Costs = { polls: 0, workflowTasks: 0, activityTasks: 0, historyEvents: 0, actions: 0, payloadBytes: 0, scheduleToStart: [], pollLateness: [], missedPolls: 0, lateAt: [], missedAt: [] };
+    const total: Costs = { polls: 0, workflowTasks: 0, activityTasks: 0, historyEvents: 0, actions: 0, payloadBytes: 0, scheduleToStart: [], pollLateness: [], missedPolls: 0, lateAt: [], missedAt: [], actionsByKind: new Map() };
     let continuedAsNew = 0;
     for (const h of handles) {
       // Every run of the event (each continue-as-new starts one), oldest first.
@@ -301,6 +305,13 @@ async function step(env: Awaited<ReturnType<typeof devServerEnv>>, metricsPort: 
         runs.push(history.events ?? []);
       }
       runs.sort((a, b) => tsMs(a[0]?.eventTime) - tsMs(b[0]?.eventTime));
+      if (process.env.BENCH_SCALE_DUMP === '1' && h === handles[0]) {
+        for (const e of runs.flat()) {
+          const kind = Object.keys(e).find((k) => k.endsWith('EventAttributes') && (e as Record<string, unknown>)[k]);
+          const extra = kind === 'upsertWorkflowSearchAttributesEventAttributes' ? JSON.stringify(Object.keys(e.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields ?? {})) : kind === 'activityTaskScheduledEventAttributes' ? e.activityTaskScheduledEventAttributes?.activityType?.name : '';
+          console.log(`  dump ${((tsMs(e.eventTime) - activeAt) / 1000).toFixed(1)} ${kind} ${extra ?? ''}`);
+        }
+      }
       continuedAsNew += runs.length - 1;
       const c = measure(runs, fromMs, toMs);
       for (const k of ['polls', 'workflowTasks', 'activityTasks', 'historyEvents', 'actions', 'payloadBytes', 'missedPolls'] as const) total[k] += c[k];
@@ -308,6 +319,7 @@ async function step(env: Awaited<ReturnType<typeof devServerEnv>>, metricsPort: 
       total.pollLateness.push(...c.pollLateness);
       total.lateAt.push(...c.lateAt);
       total.missedAt.push(...c.missedAt);
+      for (const [k, n] of c.actionsByKind) total.actionsByKind.set(k, (total.actionsByKind.get(k) ?? 0) + n);
     }
     // Lateness of every task and of every batched poll: a poll is late if either its task or its slot was.
     const lateness = [...total.scheduleToStart, ...total.pollLateness];
@@ -318,6 +330,8 @@ async function step(env: Awaited<ReturnType<typeof devServerEnv>>, metricsPort: 
     const fromStart = (at: number) => `+${((at - activeAt) / 1000).toFixed(1)} s`;
     const worst = [...total.lateAt].sort((a, b) => b[1] - a[1]).slice(0, 5);
     console.log(`  latest: ${worst.map(([at, late, what]) => `${what} at ${fromStart(at)} ${late} ms`).join('; ')} (the end at ${fromStart(endAt)})`);
+    const perEvent = [...total.actionsByKind].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ${(n / events).toFixed(2)}`);
+    console.log(`  actions per event in the window, by kind: ${perEvent.join('; ')}`);
     if (total.missedAt.length > 0) console.log(`  missed: ${total.missedAt.map(([at, gap]) => `a ${(gap / 1000).toFixed(1)} s gap before ${fromStart(at)}`).join('; ')}`);
     for (const [at, late] of total.lateAt) (byMinute[Math.floor((at - activeAt) / 60_000)] ??= []).push(late);
     const p99ByMinute = byMinute.map((l) => (l ? Math.round(percentile(l, 99)) : NaN));
