@@ -122,7 +122,8 @@ describe('surgeEvent actuators: observed state, ending, alerts (time-skipping se
     await withWorker(world, async (taskQueue) => {
       const handle = await start(taskQueue, { config });
       await env.sleep(pollPhaseOffsetMs(config.eventId, config.pollIntervalSeconds) + 1_000); // just after the first poll
-      await waitFor(() => world.edgeFlagWrites.length === 2);
+      // The first poll asserts both KV flags' normal values in this empty world (at least those two writes).
+      await waitFor(() => world.edgeFlagWrites.length >= 2, 30_000, () => `edge flag writes ${JSON.stringify(world.edgeFlagWrites)}, batches ${JSON.stringify(world.batches)}`);
       world.edgeFlags.set('chat_surge_active', true); // someone turned the stub on
       await handle.executeUpdate(setTierModeUpdate, { args: [{ tier: 3, mode: 'off', reason: 'make sure it is off', by: 'alice' }] });
       await waitFor(() => world.edgeFlags.get('chat_surge_active') === false);
@@ -206,10 +207,10 @@ describe('surgeEvent actuators: observed state, ending, alerts (time-skipping se
   });
 });
 
-async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs = 30_000): Promise<void> {
+async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs = 30_000, state?: () => string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms: ${check.toString()}`);
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms: ${check.toString()}${state ? ` (${state()})` : ''}`);
     await new Promise((r) => setTimeout(r, 50));
   }
 }
