@@ -61,6 +61,10 @@ const BENCH_TIERS = Object.fromEntries(
   ([1, 2, 3] as const).map((t) => [t, { activate: shortWindow(DEFAULT_TIER_CONFIG[t].activate), restore: shortWindow(DEFAULT_TIER_CONFIG[t].restore) }]),
 );
 
+/** An event's kind: the name of the one attributes field it carries (`timerStarted`, `markerRecorded`, ...). */
+const eventKind = (e: HistoryEvent): string =>
+  (Object.keys(e).find((k) => k.endsWith('EventAttributes') && (e as Record<string, unknown>)[k]) ?? '?').replace(/EventAttributes$/, '');
+
 const tsMs = (t: { seconds?: unknown; nanos?: number | null } | null | undefined) => Number(t?.seconds ?? 0) * 1000 + Math.round((t?.nanos ?? 0) / 1e6);
 
 /** CPU ms (user + system) of a process and every descendant still alive, from /proc. */
@@ -227,7 +231,7 @@ function measure(histories: HistoryEvent[][], fromMs: number, toMs: number): Cos
         e.workflowExecutionUpdateAcceptedEventAttributes
       ) {
         c.actions++;
-        const kind = activityName ? `activity ${activityName}` : isMarker ? 'local activities' : (Object.keys(e).find((k) => k.endsWith('EventAttributes') && (e as Record<string, unknown>)[k]) ?? '?').replace(/EventAttributes$/, '');
+        const kind = activityName ? `activity ${activityName}` : isMarker ? 'local activities' : eventKind(e);
         c.actionsByKind.set(kind, (c.actionsByKind.get(kind) ?? 0) + 1);
       }
     }
@@ -307,8 +311,8 @@ async function step(env: Awaited<ReturnType<typeof devServerEnv>>, metricsPort: 
       runs.sort((a, b) => tsMs(a[0]?.eventTime) - tsMs(b[0]?.eventTime));
       if (process.env.BENCH_SCALE_DUMP === '1' && h === handles[0]) {
         for (const e of runs.flat()) {
-          const kind = Object.keys(e).find((k) => k.endsWith('EventAttributes') && (e as Record<string, unknown>)[k]);
-          const extra = kind === 'upsertWorkflowSearchAttributesEventAttributes' ? JSON.stringify(Object.keys(e.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields ?? {})) : kind === 'activityTaskScheduledEventAttributes' ? e.activityTaskScheduledEventAttributes?.activityType?.name : '';
+          const kind = eventKind(e);
+          const extra = kind === 'upsertWorkflowSearchAttributes' ? JSON.stringify(Object.keys(e.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields ?? {})) : kind === 'activityTaskScheduled' ? e.activityTaskScheduledEventAttributes?.activityType?.name : '';
           console.log(`  dump ${((tsMs(e.eventTime) - activeAt) / 1000).toFixed(1)} ${kind} ${extra ?? ''}`);
         }
       }
